@@ -1,0 +1,20 @@
+"""The mailer's exceptions: what the robot needs to know about the mail servers, nothing more."""
+
+
+class MailerError(Exception):
+    """Base of everything the mailer raises."""
+
+
+class MailboxError(MailerError):
+    """The IMAP mailbox could not be reached, logged into or read."""
+
+
+class DeliveryError(MailerError):
+    """A message could not be handed to the SMTP server.
+
+    ``permanent`` is true when retrying cannot help (5xx reply, every recipient refused).
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent

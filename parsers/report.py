@@ -1,0 +1,53 @@
+"""What a parser returns: values by field key, where each came from, and hints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Value = int | bool | str
+
+
+@dataclass
+class FoundValue:
+    """One field as read from a document.
+
+    ``value`` is the normalised value, or None when the text could not be understood; then
+    ``error`` says why in plain words and ``raw`` keeps what the sender wrote.
+    """
+
+    key: str
+    raw: str
+    value: Value | None
+    source: str  # e.g. "Sheet1!C7", "table 2 row 5", "paragraph 14", "mail body line 3"
+    error: str | None = None
+
+
+@dataclass
+class ParsedReport:
+    """Everything a parser could read from one document."""
+
+    filename: str
+    values: dict[str, FoundValue] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    unit_hint: str | None = None  # unit name as written in the document ("Tên đơn vị", header)
+    period_hint: str | None = None  # period words as written ("6 tháng đầu năm 2026", "năm 2026")
+
+    @property
+    def is_report(self) -> bool:
+        """A document counts as a report when at least one indicator was recognised."""
+        return bool(self.values)
+
+
+class ParseError(Exception):
+    """A file could not be read as a report.
+
+    ``reason`` is a stable code the robot turns into a Vietnamese explanation:
+    ``corrupt``, ``encrypted``, ``too_large``, ``scanned`` (image without text),
+    ``unsupported`` (a type we do not read), ``timeout``, ``limits`` (too many rows/cells,
+    decompression ratio, XML entities).
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail

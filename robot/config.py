@@ -1,0 +1,398 @@
+"""config.yaml loaded into one validated model.
+
+Admins edit the YAML; everything programme-specific (units, indicators, deadlines, recipients)
+lives there. ``load_config`` returns a ``Config`` or raises ``ConfigError`` listing *every*
+problem with its key path, so ``robot check`` can print them all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mailer.settings import ImapSettings, SmtpSettings
+from parsers.schema import FieldSpec, Schema
+from robot.errors import ConfigError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PostAction(_Model):
+    """Cosmetic marking of a processed message, after the database commit."""
+
+    kind: Literal["none", "keyword", "move"] = "none"
+    value: str = ""  # the keyword (e.g. "RobotProcessed") or the target folder
+
+
+class ImapConfig(_Model):
+    host: str = ""
+    port: int = Field(993, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = "ssl"
+    username: str = ""
+    password_env: str = ""
+    folder: str = "INBOX"
+    verify_tls: bool = True
+    ca_file: Path | None = None
+    timeout_seconds: float = Field(30, gt=0)
+    batch_size: int = Field(50, ge=1, le=1000)
+    post_action: PostAction = PostAction()
+
+
+class SmtpConfig(_Model):
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = "starttls"
+    username: str = ""
+    password_env: str = ""
+    verify_tls: bool = True
+    ca_file: Path | None = None
+    timeout_seconds: float = Field(30, gt=0)
+
+
+class MailboxConfig(_Model):
+    address: str
+    display_name: str = "Hệ thống tiếp nhận báo cáo"
+    imap: ImapConfig = ImapConfig()
+    smtp: SmtpConfig = SmtpConfig()
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError(f"'{value}' is not an email address")
+        return value.lower()
+
+
+class StoreConfig(_Model):
+    url: str = "sqlite:///var/robot.db"
+    archive_dir: Path = Path("var/archive")
+
+
+class Organisation(_Model):
+    """Words printed in templates and the department's own report."""
+
+    authority: str = "UBND TỈNH"  # the body above the department, first header line
+    name: str = "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    place: str = ""  # place name of the place-date line ("Long An, ngày … tháng … năm …")
+    programme: str = ""  # what the reports are about, printed under the title
+
+
+class Contact(_Model):
+    name: str = ""
+    phone: str = ""
+
+
+class Unit(_Model):
+    code: str
+    name: str
+    type: str
+    emails: list[str] = Field(min_length=1)
+    active_from: dt.date | None = None
+    active_until: dt.date | None = None
+    contact: Contact = Contact()
+    supervisor_emails: list[str] = []
+
+    @field_validator("emails", "supervisor_emails")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        bad = [v for v in values if not _EMAIL.match(v)]
+        if bad:
+            raise ValueError(f"not an email address: {', '.join(bad)}")
+        return [v.strip().lower() for v in values]
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether the unit is expected to report for a period whose deadline is ``day``."""
+        if self.active_from and day < self.active_from:
+            return False
+        if self.active_until and day > self.active_until:
+            return False
+        return True
+
+
+class FieldConfig(_Model):
+    key: str
+    code: str
+    label: str
+    type: Literal["int", "bool", "text"]
+    required: bool = True
+    aliases: list[str] = []
+    applies_to: list[str] = []
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not _KEY.match(value):
+            raise ValueError("use lower-case letters, digits and _ (e.g. so_buoi_tt)")
+        return value
+
+
+class Rule(_Model):
+    """A consistency rule between two integer fields: ``left <= right``."""
+
+    left: str
+    op: Literal["<=", ">="] = "<="
+    right: str
+
+
+class ReportConfig(_Model):
+    id: str
+    title: str
+    due: str  # MM-DD; the deadline instant is 00:00 local time of that day
+    first_year: int = 2022
+    last_year: int | None = None
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(f"2024-{value}")
+        except ValueError:
+            raise ValueError(f"'{value}' is not a month-day like 06-01") from None
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _KEY.match(value):
+            raise ValueError("use lower-case letters, digits and _ (e.g. semiannual)")
+        return value
+
+
+class RemindersConfig(_Model):
+    before_days: list[int] = [7, 3, 1]
+    overdue_every_days: int = Field(3, ge=1)
+    overdue_max: int = Field(3, ge=0)
+    escalate_after_days: int = Field(10, ge=1)
+    escalate_to: list[str] = []
+    hour: int = Field(8, ge=0, le=23)
+
+
+class DigestConfig(_Model):
+    recipients: list[str] = []
+    schedule: str = "mon 07:30"  # day-of-week and local time, or a 5-field cron expression
+    recent_days: int = Field(60, ge=0)  # closed periods stay in the digest this long
+
+
+class RepliesConfig(_Model):
+    unknown_sender_per_day: int = Field(1, ge=0)
+    max_attempts: int = Field(8, ge=1)  # SMTP attempts per outgoing mail before giving up
+    retry_base_seconds: int = Field(60, ge=1)  # first retry delay; doubles each attempt
+
+
+class LimitsConfig(_Model):
+    max_attachment_mb: float = Field(20, gt=0)
+    parse_timeout_seconds: float = Field(30, gt=0)
+
+
+class SecurityConfig(_Model):
+    trusted_authserv_ids: list[str] = []
+
+
+class Config(_Model):
+    timezone: str = "Asia/Ho_Chi_Minh"
+    mailbox: MailboxConfig
+    store: StoreConfig = StoreConfig()
+    organisation: Organisation = Organisation()
+    unit_types: dict[str, str]
+    units: list[Unit]
+    fields: list[FieldConfig]
+    rules: list[Rule] = []
+    reports: list[ReportConfig]
+    reminders: RemindersConfig = RemindersConfig()
+    digest: DigestConfig = DigestConfig()
+    replies: RepliesConfig = RepliesConfig()
+    limits: LimitsConfig = LimitsConfig()
+    security: SecurityConfig = SecurityConfig()
+    # Directory of config.yaml: relative paths in the file are resolved against it.
+    base_dir: Annotated[Path, Field(exclude=True)] = Path(".")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def schema(self) -> Schema:
+        """The indicator set as plain data for the parsers and template writers."""
+        return Schema(
+            fields=tuple(
+                FieldSpec(
+                    key=f.key,
+                    code=f.code,
+                    label=f.label,
+                    type=f.type,
+                    required=f.required,
+                    aliases=tuple(f.aliases),
+                    applies_to=tuple(f.applies_to),
+                )
+                for f in self.fields
+            ),
+            authority=self.organisation.authority,
+            title=self.organisation.name,
+            subtitle=self.organisation.programme,
+            place=self.organisation.place,
+            unit_types=dict(self.unit_types),
+        )
+
+    def unit_by_email(self, address: str) -> Unit | None:
+        address = address.strip().lower()
+        for unit in self.units:
+            if address in unit.emails:
+                return unit
+        return None
+
+    def unit_by_code(self, code: str) -> Unit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+    def path(self, value: Path) -> Path:
+        return value if value.is_absolute() else self.base_dir / value
+
+    @property
+    def database_url(self) -> str:
+        """store.url with a relative SQLite path resolved against the config's folder."""
+        url = self.store.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith("sqlite:////") and ":memory:" not in url:
+            return prefix + str(self.path(Path(url[len(prefix):])))
+        return url
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.path(self.store.archive_dir)
+
+    def imap_settings(self) -> ImapSettings:
+        imap = self.mailbox.imap
+        return ImapSettings(
+            host=imap.host,
+            port=imap.port,
+            security=imap.security,
+            username=imap.username,
+            password=_secret(imap.password_env),
+            folder=imap.folder,
+            verify_tls=imap.verify_tls,
+            ca_file=self.path(imap.ca_file) if imap.ca_file else None,
+            timeout=imap.timeout_seconds,
+            batch_size=imap.batch_size,
+        )
+
+    def smtp_settings(self) -> SmtpSettings:
+        smtp = self.mailbox.smtp
+        return SmtpSettings(
+            host=smtp.host,
+            port=smtp.port,
+            security=smtp.security,
+            username=smtp.username,
+            password=_secret(smtp.password_env),
+            verify_tls=smtp.verify_tls,
+            ca_file=self.path(smtp.ca_file) if smtp.ca_file else None,
+            timeout=smtp.timeout_seconds,
+        )
+
+
+def _secret(env_name: str) -> str:
+    return os.environ.get(env_name, "") if env_name else ""
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate config.yaml; raise ConfigError listing every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read the file ({exc.strerror})"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{path}: not valid YAML: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([f"{path}: expected keys such as mailbox, units, fields, reports"])
+    data.pop("base_dir", None)
+    try:
+        config = Config(**data, base_dir=path.resolve().parent)
+    except ValidationError as exc:
+        raise ConfigError([_describe(error) for error in exc.errors()]) from None
+    problems = cross_check(config)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _describe(error: dict) -> str:
+    location = ".".join(str(part) for part in error["loc"]) or "(top)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (check the spelling)"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    return f"{location}: {message}"
+
+
+def cross_check(config: Config) -> list[str]:
+    """Problems that involve more than one key: duplicates, references, time zone."""
+    problems: list[str] = []
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"timezone: unknown time zone '{config.timezone}' (e.g. Asia/Ho_Chi_Minh)")
+
+    seen_codes: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    for i, unit in enumerate(config.units):
+        where = f"units.{i}"
+        if unit.code in seen_codes:
+            problems.append(f"{where}.code: '{unit.code}' is already used by units.{seen_codes[unit.code]}")
+        seen_codes.setdefault(unit.code, i)
+        if unit.type not in config.unit_types:
+            known = ", ".join(config.unit_types)
+            problems.append(f"{where}.type: unknown unit type '{unit.type}' (known: {known})")
+        for email in unit.emails:
+            if email in seen_emails and seen_emails[email] != i:
+                problems.append(
+                    f"{where}.emails: {email} is already registered for units.{seen_emails[email]}"
+                )
+            seen_emails.setdefault(email, i)
+        if unit.active_from and unit.active_until and unit.active_until < unit.active_from:
+            problems.append(f"{where}.active_until: is before active_from")
+
+    field_types = {}
+    seen_field_codes: dict[str, str] = {}
+    for i, spec in enumerate(config.fields):
+        where = f"fields.{i}"
+        if spec.key in field_types:
+            problems.append(f"{where}.key: '{spec.key}' is defined twice")
+        field_types[spec.key] = spec.type
+        if spec.code in seen_field_codes:
+            problems.append(f"{where}.code: '{spec.code}' is already used by {seen_field_codes[spec.code]}")
+        seen_field_codes.setdefault(spec.code, spec.key)
+        for unit_type in spec.applies_to:
+            if unit_type not in config.unit_types:
+                problems.append(f"{where}.applies_to: unknown unit type '{unit_type}'")
+
+    for i, rule in enumerate(config.rules):
+        for side in ("left", "right"):
+            key = getattr(rule, side)
+            if key not in field_types:
+                problems.append(f"rules.{i}.{side}: no field with key '{key}'")
+            elif field_types[key] != "int":
+                problems.append(f"rules.{i}.{side}: '{key}' is not a number field")
+
+    report_ids = [r.id for r in config.reports]
+    for i, report in enumerate(config.reports):
+        if report_ids.count(report.id) > 1 and report_ids.index(report.id) != i:
+            problems.append(f"reports.{i}.id: '{report.id}' is defined twice")
+        if report.last_year is not None and report.last_year < report.first_year:
+            problems.append(f"reports.{i}.last_year: is before first_year")
+    if not config.reports:
+        problems.append("reports: at least one report is needed")
+    if not config.fields:
+        problems.append("fields: at least one indicator is needed")
+    return problems
