@@ -12,9 +12,12 @@ class MailboxError(MailerError):
 class DeliveryError(MailerError):
     """A message could not be handed to the SMTP server.
 
-    ``permanent`` is true when retrying cannot help (5xx reply, every recipient refused).
+    ``permanent`` is true when retrying cannot help (5xx reply, every recipient refused);
+    ``unreachable`` is true when the server could not be reached at all (connect, TLS, login),
+    so no other mail can be sent now either.
     """
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, unreachable: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.unreachable = unreachable

@@ -152,6 +152,9 @@ class ReportConfig(_Model):
     due: str  # MM-DD; the deadline instant is 00:00 local time of that day
     first_year: int = 2022
     last_year: int | None = None
+    # Words that name this report in a subject or document ("6 tháng", "cả năm"); the longest
+    # match wins, so "6 tháng đầu năm" picks the semiannual report over a bare "năm".
+    keywords: list[str] = []
 
     @field_validator("due")
     @classmethod

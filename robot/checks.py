@@ -1,0 +1,41 @@
+"""`robot check`: every problem with the config and the mail servers, in plain words."""
+
+from __future__ import annotations
+
+import os
+
+from mailer.errors import MailerError
+from mailer.imap import check_login as imap_login
+from mailer.smtp import check_login as smtp_login
+from robot.config import Config
+
+
+def settings_problems(config: Config) -> list[str]:
+    """Settings that are valid YAML but cannot work: empty hosts, unset password variables."""
+    problems = []
+    for side in ("imap", "smtp"):
+        section = getattr(config.mailbox, side)
+        where = f"mailbox.{side}"
+        if not section.host:
+            problems.append(f"{where}.host: not set (the {side.upper()} server of the mailbox)")
+        if section.password_env and not os.environ.get(section.password_env):
+            problems.append(f"{where}.password_env: environment variable {section.password_env} is not set")
+        if section.ca_file and not config.path(section.ca_file).is_file():
+            problems.append(f"{where}.ca_file: no such file {section.ca_file}")
+    return problems
+
+
+def server_checks(config: Config) -> list[tuple[str, bool, str]]:
+    """Try the IMAP and SMTP logins: (what, ok, words) for each."""
+    results = []
+    for name, attempt, settings in (
+        ("IMAP", imap_login, config.imap_settings()),
+        ("SMTP", smtp_login, config.smtp_settings()),
+    ):
+        if not settings.host:
+            continue
+        try:
+            results.append((name, True, attempt(settings)))
+        except MailerError as exc:
+            results.append((name, False, str(exc)))
+    return results

@@ -1,0 +1,217 @@
+"""The `robot` command. Each command is a thin wrapper over a library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import Engine
+
+from mailer.errors import MailboxError
+from robot import export as exporting
+from robot.blank_template import template_bytes
+from robot.checks import server_checks, settings_problems
+from robot.clock import make_clock
+from robot.config import Config, load_config
+from robot.errors import ConfigError
+from robot.logs import setup_logging
+from robot.periods import period_by_id
+from robot.poll import poll as run_poll
+from robot.status import StatusRow, default_periods, period_status
+from robot.views import outcome_table, status_table, unknown_senders_table
+from store.db import open_engine
+from store.db import session as open_session
+
+app = typer.Typer(
+    help="Report intake robot: reads the reporting mailbox, files the figures, answers senders.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+NowOption = Annotated[
+    Optional[str],
+    typer.Option("--now", help="Act as if it were this ISO-8601 instant (default: the real clock)."),
+]
+
+
+@dataclass
+class Context:
+    config_path: Path
+
+    def config(self) -> Config:
+        try:
+            return load_config(self.config_path)
+        except ConfigError as exc:
+            err.print(f"[red]config.yaml có lỗi ({len(exc.problems)}):[/red]")
+            for problem in exc.problems:
+                err.print(f"  - {problem}", markup=False)
+            raise typer.Exit(2) from None
+
+    def engine(self, config: Config) -> Engine:
+        return open_engine(config.database_url)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[
+        Path, typer.Option("--config", envvar="ROBOT_CONFIG", help="Path of config.yaml.")
+    ] = Path("config.yaml"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    """Report intake robot for the Department of Education and Training."""
+    setup_logging(verbose)
+    ctx.obj = Context(config)
+
+
+@app.command()
+def poll(ctx: typer.Context, now: NowOption = None) -> None:
+    """Run one intake cycle: read new mail, file reports, queue replies, flush the outbox.
+
+    Exits 0 even when some messages were bad (they are recorded and answered); exits 1 when
+    the mailbox could not be reached.
+
+    Example: robot poll
+    """
+    config = ctx.obj.config()
+    engine = ctx.obj.engine(config)
+    clock = make_clock(now, config.tz)
+    try:
+        result = run_poll(config, engine, clock)
+    except MailboxError as exc:
+        err.print(f"[red]Không kết nối được hộp thư:[/red] {exc}", markup=True)
+        raise typer.Exit(1) from None
+    out.print(outcome_table(result))
+
+
+def _periods(config: Config, period: str | None, clock) -> list:
+    if period is None:
+        return default_periods(config, clock())
+    found = period_by_id(config, period)
+    if found is None:
+        ids = ", ".join(f"{r.id}-YYYY" for r in config.reports)
+        err.print(f"[red]Không có kỳ báo cáo '{period}'[/red] (dạng: {ids})")
+        raise typer.Exit(2)
+    return [found]
+
+
+def _rows(ctx: typer.Context, period: str | None, now: str | None) -> tuple[Config, list[StatusRow], Engine]:
+    config = ctx.obj.config()
+    engine = ctx.obj.engine(config)
+    clock = make_clock(now, config.tz)
+    rows: list[StatusRow] = []
+    with open_session(engine) as session:
+        for found in _periods(config, period, clock):
+            rows += period_status(config, session, found)
+    return config, rows, engine
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    period: Annotated[Optional[str], typer.Option(help="Period id, e.g. annual-2026.")] = None,
+    now: NowOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per (period, unit).")] = False,
+) -> None:
+    """Show where every expected unit stands: complete, incomplete, unreadable, unverified, missing.
+
+    Without --period: the last closed period and the open one.
+
+    Example: robot status --period annual-2026 --json
+    """
+    config, rows, engine = _rows(ctx, period, now)
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    for table in status_table(config, rows):
+        out.print(table)
+    with open_session(engine) as session:
+        unknown = unknown_senders_table(config, session)
+    if unknown is not None:
+        out.print(unknown)
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="json, csv or xlsx.")],
+    period: Annotated[Optional[str], typer.Option(help="Period id, e.g. annual-2026.")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: stdout).")] = None,
+    now: NowOption = None,
+) -> None:
+    """Export every unit's figures for a period (default: the last closed and the open one).
+
+    Example: robot export --period annual-2026 --format xlsx --out nam-2026.xlsx
+    """
+    config, rows, _ = _rows(ctx, period, now)
+    writer = {"json": exporting.to_json, "csv": exporting.to_csv, "xlsx": exporting.to_xlsx}[fmt.value]
+    data = writer(config, rows)
+    if out_file is None:
+        if fmt is ExportFormat.xlsx:
+            err.print("[red]Định dạng xlsx cần --out FILE.[/red]")
+            raise typer.Exit(2)
+        sys.stdout.buffer.write(data)
+        return
+    out_file.write_bytes(data)
+    err.print(f"Đã ghi {len(rows)} dòng vào {out_file}")
+
+
+class TemplateFormat(str, Enum):
+    docx = "docx"
+    xlsx = "xlsx"
+
+
+@app.command()
+def template(
+    ctx: typer.Context,
+    fmt: Annotated[TemplateFormat, typer.Option("--format", help="docx or xlsx.")],
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
+    unit_type: Annotated[Optional[str], typer.Option(help="Only the fields for this unit type.")] = None,
+) -> None:
+    """Write the blank report template from the config's indicator set.
+
+    Example: robot template --format docx --unit-type thpt --out mau-bao-cao.docx
+    """
+    config = ctx.obj.config()
+    if unit_type is not None and unit_type not in config.unit_types:
+        err.print(f"[red]Không có loại đơn vị '{unit_type}'[/red] (có: {', '.join(config.unit_types)})")
+        raise typer.Exit(2)
+    out_file.write_bytes(template_bytes(config, fmt.value, unit_type))
+    err.print(f"Đã ghi mẫu báo cáo vào {out_file}")
+
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """Check config.yaml (every problem, with its key) and try the IMAP and SMTP logins.
+
+    Exits non-zero when anything is wrong.
+
+    Example: ROBOT_IMAP_PASSWORD=... ROBOT_SMTP_PASSWORD=... robot check
+    """
+    config = ctx.obj.config()
+    problems = settings_problems(config)
+    out.print(f"[green]✓[/green] {ctx.obj.config_path}: {len(config.units)} đơn vị, "
+              f"{len(config.fields)} chỉ tiêu, {len(config.reports)} loại báo cáo")
+    for problem in problems:
+        out.print(f"[red]✗[/red] {problem}", markup=True)
+    failed = bool(problems)
+    for name, ok, words in server_checks(config):
+        mark = "[green]✓[/green]" if ok else "[red]✗[/red]"
+        out.print(f"{mark} {name}: {words}")
+        failed |= not ok
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,78 @@
+"""`robot export`: every unit's figures for one or more periods as JSON, CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+
+from robot.config import Config
+from robot.status import StatusRow
+
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text from senders made inert for CSV: a leading quote stops formula evaluation."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def columns(config: Config) -> list[str]:
+    base = ["period", "unit_code", "unit_name", "unit_type", "state", "on_time",
+            "received_at", "version"]
+    return base + [f.key for f in config.fields]
+
+
+def _record(config: Config, row: StatusRow) -> dict:
+    record = {
+        "period": row.period.id, "unit_code": row.unit.code, "unit_name": row.unit.name,
+        "unit_type": row.unit.type, "state": row.state, "on_time": row.on_time,
+        "received_at": row.received_at.isoformat() if row.received_at else None,
+        "version": row.version,
+    }
+    for spec in config.fields:
+        record[spec.key] = row.values.get(spec.key)
+    return record
+
+
+def to_json(config: Config, rows: list[StatusRow]) -> bytes:
+    records = [_record(config, row) | {"missing": row.missing, "invalid": row.invalid} for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def to_csv(config: Config, rows: list[StatusRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns(config))
+    writer.writeheader()
+    for row in rows:
+        record = _record(config, row)
+        writer.writerow({k: neutralise(v) if isinstance(v, str) else v for k, v in record.items()})
+    # A BOM makes Excel open the Vietnamese text as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(config: Config, rows: list[StatusRow]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "export"
+    sheet.append(columns(config))
+    for row in rows:
+        sheet.append(list(_record(config, row).values()))
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            _keep_text(cell)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _keep_text(cell: Cell) -> None:
+    # openpyxl stores any string starting with "=" as a formula; force it to stay text.
+    if cell.data_type == "f":
+        cell.data_type = "s"

@@ -1,0 +1,274 @@
+"""The intake of one message: archive → screen → identify → parse → period → validate → store → reply.
+
+Reading (archive, parse) happens before the database transaction; everything the robot
+decides about a message — its record, the submission, the reply in the outbox and the poll
+position — is committed together, so a crash before the commit leaves the message to be
+processed again and a crash after it leaves nothing to redo but sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from mailer.imap import RawMail
+from mailer.incoming import Attachment, IncomingMail, read_message
+from mailer.screening import Screening, screen
+from parsers.report import ParsedReport, ParseError
+from robot.archive import archive_raw
+from robot.config import Config, Unit
+from robot.outbox import Thread, enqueue
+from robot.parsing import read_attachments
+from robot.periods import Period, period_by_id, pick_period
+from robot.replies import (
+    Reply,
+    acknowledgement,
+    incomplete_notice,
+    no_attachment_notice,
+    unknown_sender_notice,
+    unreadable_notice,
+)
+from robot.blank_template import blank_template
+from robot.units import unit_named
+from robot.validate import Validation, validate
+from store import queries
+from store.db import session as open_session
+from store.db import to_db_time
+from store.tables import Message, Submission, SubmissionValue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Intake:
+    """What is known about one message as it moves through the steps."""
+
+    raw: RawMail
+    mail: IncomingMail
+    archive_path: Path
+    sha256: str
+    screening: Screening | None = None
+    unit: Unit | None = None
+    reports: list[ParsedReport] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
+    report: ParsedReport | None = None
+    period: Period | None = None
+    check: Validation | None = None
+    outcome: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def received_at(self) -> dt.datetime:
+        return self.raw.internaldate
+
+
+def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.datetime) -> str:
+    """Handle one fetched message end to end and return its recorded outcome."""
+    path, digest = archive_raw(config.archive_dir, raw.raw)
+    intake = Intake(raw=raw, mail=read_message(raw.raw), archive_path=path, sha256=digest)
+    _read(config, intake)
+    with open_session(engine) as session:
+        if queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
+            return "already-processed"
+        try:
+            _decide_and_store(config, session, intake, mailbox, now)
+            session.commit()
+        except IntegrityError:
+            # Another worker recorded this message first; its decision stands.
+            session.rollback()
+            return "already-processed"
+    log.info("uid %s from %s: %s %s", raw.uid, intake.mail.sender or "?", intake.outcome,
+             "; ".join(intake.notes))
+    return intake.outcome
+
+
+def record_failure(config: Config, engine: Engine, raw: RawMail, mailbox: str,
+                   now: dt.datetime, error: BaseException) -> None:
+    """Record a message whose intake raised, so staff see it and the poll moves on."""
+    path, digest = archive_raw(config.archive_dir, raw.raw)
+    with open_session(engine) as session:
+        if queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
+            return
+        session.add(Message(
+            mailbox=mailbox, folder=raw.folder, uidvalidity=raw.uidvalidity, uid=raw.uid,
+            sha256=digest, archive_path=str(path), received_at=to_db_time(raw.internaldate),
+            processed_at=to_db_time(now), outcome="error",
+            detail=f"{type(error).__name__}: {error}"[:1000],
+        ))
+        queries.advance_poll(session, mailbox, raw.folder, raw.uidvalidity, raw.uid, to_db_time(now))
+        session.commit()
+
+
+def _read(config: Config, intake: Intake) -> None:
+    """Steps without side effects in the store: screening, the unit, the attachments."""
+    mail = intake.mail
+    intake.screening = screen(mail, {config.mailbox.address})
+    if intake.screening is not None:
+        return
+    intake.unit = config.unit_by_email(mail.sender)
+    reports, failures = read_attachments(config, mail.attachments)
+    intake.reports, intake.unreadable = reports, failures
+    if reports:
+        # The fullest document is the report; others (a cover letter) are noted.
+        intake.report = max(reports, key=lambda r: len(r.values))
+        if len(reports) > 1:
+            intake.notes.append(f"{len(reports)} documents with figures; filed {intake.report.filename}")
+
+
+def _decide_and_store(config: Config, session: Session, intake: Intake, mailbox: str,
+                      now: dt.datetime) -> None:
+    """The one place that decides what a message is and what the sender is told."""
+    mail = intake.mail
+    message = _message_row(intake, mailbox, now)
+    reply: Reply | None = None
+    earlier = queries.earlier_copy(session, intake.sha256, mail.message_id, mail.sender)
+    if intake.screening is not None:
+        intake.outcome = intake.screening.kind
+        intake.notes.append(intake.screening.reason)
+    elif earlier is not None:
+        intake.outcome = "duplicate"
+        intake.notes.append(f"same message as #{earlier.id}")
+    elif intake.unit is None:
+        intake.outcome = "unknown_sender"
+        reply = _unknown_sender(config, session, intake, message, now)
+    elif intake.report is None:
+        reply = _no_report(config, session, intake)
+    else:
+        reply = _file_report(config, session, intake, message)
+    message.outcome = intake.outcome
+    message.detail = "; ".join(intake.notes)[:1000]
+    message.unit_code = intake.unit.code if intake.unit else message.unit_code
+    message.period_id = intake.period.id if intake.period else message.period_id
+    session.add(message)
+    session.flush()  # the unique key claims the message here
+    if reply is not None:
+        _queue_reply(config, session, intake, reply, message, now)
+    queries.advance_poll(session, mailbox, intake.raw.folder, intake.raw.uidvalidity,
+                         intake.raw.uid, to_db_time(now))
+
+
+def _message_row(intake: Intake, mailbox: str, now: dt.datetime) -> Message:
+    return Message(
+        mailbox=mailbox, folder=intake.raw.folder, uidvalidity=intake.raw.uidvalidity,
+        uid=intake.raw.uid, message_id=intake.mail.message_id[:500], sha256=intake.sha256,
+        archive_path=str(intake.archive_path), sender=intake.mail.sender[:320],
+        subject=intake.mail.subject[:500], received_at=to_db_time(intake.received_at),
+        processed_at=to_db_time(now), outcome="",
+        attachments=[a.filename for a in intake.mail.attachments],
+    )
+
+
+def _unknown_sender(config: Config, session: Session, intake: Intake, message: Message,
+                    now: dt.datetime) -> Reply | None:
+    """Keep a document that names a registered unit as unverified; answer at most N a day."""
+    if intake.report is not None:
+        named = unit_named(config, intake.report.unit_hint)
+        if named is not None:
+            intake.period = _period_for(config, session, intake, named)
+            message.unit_code = named.code
+            session.add(message)
+            session.flush()
+            _store_submission(config, session, intake, named, message, state="unverified")
+            intake.notes.append(f"document names {named.code}; kept as unverified")
+    since = to_db_time(now - dt.timedelta(days=1))
+    sent = queries.replies_sent_to(session, intake.mail.sender, "unknown-sender", since)
+    if not intake.mail.sender or sent >= config.replies.unknown_sender_per_day:
+        intake.notes.append("unknown-sender reply suppressed by the daily limit")
+        return None
+    return unknown_sender_notice(config, intake.mail.sender, intake.received_at, intake.mail.subject)
+
+
+def _no_report(config: Config, session: Session, intake: Intake) -> Reply:
+    unit = intake.unit
+    assert unit is not None
+    intake.period = _period_for(config, session, intake, unit)
+    if not intake.mail.attachments:
+        intake.outcome = "no_attachment"
+        return no_attachment_notice(config, unit, intake.received_at, intake.mail.subject)
+    intake.outcome = "unreadable"
+    failed = {name for name, _ in intake.unreadable}
+    files = list(intake.unreadable) + [
+        (a.filename, "no_figures") for a in intake.mail.attachments if a.filename not in failed
+    ]
+    intake.notes.append(", ".join(f"{name}: {reason}" for name, reason in files))
+    return unreadable_notice(config, unit, files, intake.received_at, intake.mail.subject)
+
+
+def _file_report(config: Config, session: Session, intake: Intake, message: Message) -> Reply:
+    unit, report = intake.unit, intake.report
+    assert unit is not None and report is not None
+    intake.period = _period_for(config, session, intake, unit)
+    intake.check = validate(config, report, unit.type)
+    named = unit_named(config, report.unit_hint)
+    if named is not None and named.code != unit.code:
+        intake.notes.append(f"document names {named.code}, sender is {unit.code}")
+    session.add(message)
+    session.flush()
+    state = "complete" if intake.check.complete else "incomplete"
+    submission = _store_submission(config, session, intake, unit, message, state=state)
+    intake.outcome = "accepted" if state == "complete" else "incomplete"
+    if state == "complete":
+        return acknowledgement(config, unit, intake.period, report, intake.check,
+                               intake.received_at, submission.version, intake.mail.subject)
+    return incomplete_notice(config, unit, intake.period, report, intake.check,
+                             intake.received_at, intake.mail.subject)
+
+
+def _period_for(config: Config, session: Session, intake: Intake, unit: Unit) -> Period:
+    filed = queries.filed_periods(session, unit.code)
+    hints = [intake.report.period_hint if intake.report else None, intake.mail.subject]
+    period = pick_period(config, intake.received_at, [h for h in hints if h], filed)
+    if period is None:
+        intake.notes.append("named period does not exist; picked from the received date")
+        period = pick_period(config, intake.received_at, [], filed)
+    assert period is not None, "config has no report periods"
+    return period
+
+
+def _store_submission(config: Config, session: Session, intake: Intake, unit: Unit,
+                      message: Message, *, state: str) -> Submission:
+    report, period = intake.report, intake.period
+    assert report is not None and period is not None
+    check = intake.check or validate(config, report, unit.type)
+    if state == "unverified":
+        version = 0
+    else:
+        version = queries.next_version(session, unit.code, period.id)
+        queries.supersede(session, unit.code, period.id)
+    submission = Submission(
+        unit_code=unit.code, period_id=period.id, version=version, state=state,
+        is_current=state != "unverified", on_time=period.is_on_time(intake.received_at),
+        received_at=to_db_time(intake.received_at), message_pk=message.id,
+        filename=report.filename, missing=check.missing, invalid=check.invalid,
+        problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
+    )
+    session.add(submission)
+    session.flush()
+    applicable = {spec.key for spec in check.fields}
+    for key, found in report.values.items():
+        if key in applicable:
+            session.add(SubmissionValue(
+                submission_id=submission.id, key=key, value=found.value, raw=found.raw[:2000],
+                source=found.source[:200], error=found.error,
+            ))
+    return submission
+
+
+def _queue_reply(config: Config, session: Session, intake: Intake, reply: Reply,
+                 message: Message, now: dt.datetime) -> None:
+    attachments: list[Attachment] = []
+    if reply.attach_template:
+        unit_type = intake.unit.type if intake.unit else None
+        attachments.append(blank_template(config, unit_type, intake.period))
+    enqueue(
+        session, config, kind=reply.kind, to=[intake.mail.sender],
+        subject=reply.subject, text=reply.text, now=now,
+        thread=Thread(intake.mail.message_id, tuple(intake.mail.references)),
+        fields=reply.fields, attachments=attachments, message_pk=message.id,
+    )

@@ -1,0 +1,14 @@
+"""Logging to stderr, English, one line per event, no secrets (passwords never reach a logger)."""
+
+from __future__ import annotations
+
+import logging
+
+
+def setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("imap_tools", "aiosmtpd", "mail.log"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

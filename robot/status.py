@@ -1,0 +1,88 @@
+"""Where every expected unit stands for a period: the rows of `status`, `export` and the digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from robot.config import Config, Unit
+from robot.periods import Period, last_closed_period, open_period
+from store import queries
+from store.db import from_db_time
+from store.tables import Submission
+
+STATES = ("complete", "incomplete", "unreadable", "unverified", "missing")
+
+
+@dataclass
+class StatusRow:
+    """One (period, unit) pair, exactly the `status --json` object of the contract."""
+
+    period: Period
+    unit: Unit
+    state: str
+    on_time: bool | None = None
+    received_at: dt.datetime | None = None
+    version: int | None = None
+    values: dict = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "period": self.period.id,
+            "unit_code": self.unit.code,
+            "state": self.state,
+            "on_time": self.on_time,
+            "received_at": self.received_at.isoformat() if self.received_at else None,
+            "version": self.version,
+            "values": self.values,
+            "missing": self.missing,
+            "invalid": self.invalid,
+        }
+
+
+def expected_units(config: Config, period: Period) -> list[Unit]:
+    """Units that must report for a period: those active on its due day."""
+    return [u for u in config.units if u.active_on(period.due_day)]
+
+
+def default_periods(config: Config, now: dt.datetime) -> list[Period]:
+    """The periods people care about now: the last closed one and the open one."""
+    return [p for p in (last_closed_period(config, now), open_period(config, now)) if p]
+
+
+def period_status(config: Config, session: Session, period: Period) -> list[StatusRow]:
+    """A row for every expected unit, in config order."""
+    current = queries.current_submissions(session, period.id)
+    unverified = queries.unverified_submissions(session, period.id)
+    unreadable = {m.unit_code for m in queries.messages_with_outcome(session, "unreadable", period.id)}
+    values = queries.values_of(session, [s.id for s in current.values()])
+    rows = []
+    for unit in expected_units(config, period):
+        submission = current.get(unit.code)
+        if submission is not None:
+            rows.append(_filed_row(config, period, unit, submission, values[submission.id]))
+        elif unit.code in unverified:
+            row = _filed_row(config, period, unit, unverified[unit.code], [])
+            row.version, row.on_time = None, None
+            rows.append(row)
+        elif unit.code in unreadable:
+            rows.append(StatusRow(period, unit, "unreadable"))
+        else:
+            rows.append(StatusRow(period, unit, "missing"))
+    return rows
+
+
+def _filed_row(config: Config, period: Period, unit: Unit, submission: Submission,
+               stored: list) -> StatusRow:
+    order = {f.key: i for i, f in enumerate(config.fields)}
+    return StatusRow(
+        period=period, unit=unit, state=submission.state, on_time=submission.on_time,
+        received_at=from_db_time(submission.received_at).astimezone(config.tz),
+        version=submission.version,
+        values={v.key: v.value for v in sorted(stored, key=lambda v: order.get(v.key, 99))},
+        missing=list(submission.missing), invalid=list(submission.invalid),
+    )

@@ -1,0 +1,92 @@
+"""rich tables for people at the terminal (Vietnamese, for department staff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from itertools import groupby
+
+from rich.markup import escape
+from rich.table import Table
+from sqlmodel import Session
+
+from robot.config import Config
+from robot.poll import PollResult
+from robot.status import StatusRow
+from store import queries
+from store.db import from_db_time
+
+STATE_WORDS = {
+    "complete": "[green]Đã nộp đủ[/green]",
+    "incomplete": "[yellow]Chưa đủ[/yellow]",
+    "unreadable": "[red]Không đọc được[/red]",
+    "unverified": "[magenta]Chưa xác thực[/magenta]",
+    "missing": "[red]Chưa nộp[/red]",
+}
+
+OUTCOME_WORDS = {
+    "accepted": "Báo cáo đầy đủ",
+    "incomplete": "Báo cáo chưa đủ",
+    "unreadable": "Tệp không đọc được",
+    "no_attachment": "Không có tệp",
+    "unknown_sender": "Địa chỉ chưa đăng ký",
+    "auto_reply": "Thư trả lời tự động",
+    "bounce": "Thư báo lỗi gửi",
+    "list": "Thư danh sách",
+    "own_mail": "Thư của chính hệ thống",
+    "duplicate": "Thư trùng",
+    "error": "Lỗi xử lý",
+    "already-processed": "Đã xử lý trước đó",
+}
+
+
+def outcome_table(result: PollResult) -> Table:
+    table = Table(title="Kết quả lượt đọc hộp thư")
+    table.add_column("Loại thư")
+    table.add_column("Số thư", justify="right")
+    for outcome, count in sorted(result.outcomes.items()):
+        table.add_row(OUTCOME_WORDS.get(outcome, outcome), str(count))
+    if not result.outcomes:
+        table.add_row("Không có thư mới", "0")
+    flushed = result.flushed
+    table.caption = f"Thư trả lời đã gửi: {flushed.sent}, chờ gửi lại: {flushed.retrying}, lỗi: {flushed.failed}"
+    return table
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def status_table(config: Config, rows: list[StatusRow]) -> list[Table]:
+    tables = []
+    for _, group in groupby(rows, key=lambda r: r.period.id):
+        group = list(group)
+        period = group[0].period
+        counts = Counter(r.state for r in group)
+        table = Table(title=f"{period.title} — hạn chót trước {period.due_day:%d/%m/%Y}")
+        for header in ("Mã", "Đơn vị", "Trạng thái", "Đúng hạn", "Nhận lúc", "Lần", "Thiếu / sai"):
+            table.add_column(header)
+        for row in group:
+            on_time = {True: "Đúng hạn", False: "Muộn", None: ""}[row.on_time]
+            gaps = ", ".join(row.missing + [k for k in row.invalid if k not in row.missing])
+            table.add_row(escape(row.unit.code), escape(row.unit.name), STATE_WORDS[row.state], on_time,
+                          _when(row.received_at), str(row.version or ""), gaps)
+        table.caption = " · ".join(
+            f"{STATE_WORDS[s]}: {counts.get(s, 0)}" for s in STATE_WORDS
+        ) + f" · Tổng: {len(group)}"
+        tables.append(table)
+    return tables
+
+
+def unknown_senders_table(config: Config, session: Session) -> Table | None:
+    messages = queries.messages_with_outcome(session, "unknown_sender")
+    if not messages:
+        return None
+    table = Table(title="Thư từ địa chỉ chưa đăng ký (cần cán bộ xem xét)")
+    for header in ("Địa chỉ", "Nhận lúc", "Tiêu đề", "Tệp", "Ghi chú"):
+        table.add_column(header)
+    for message in messages[-50:]:
+        received = from_db_time(message.received_at).astimezone(config.tz)
+        table.add_row(escape(message.sender), _when(received), escape(message.subject),
+                      escape(", ".join(message.attachments)), escape(message.detail))
+    return table

@@ -1,0 +1,50 @@
+"""Engine and sessions. SQLite is the embedded default; any SQLAlchemy URL works."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+from store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+
+def open_engine(url: str) -> Engine:
+    """Create the engine (and the SQLite file's folder), and make sure the tables exist."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets `robot status` read while a poll writes; synchronous=FULL keeps commits durable
+    # across a power cut or kill -9, which the crash-safety promise relies on.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)
+
+
+def to_db_time(moment: dt.datetime) -> dt.datetime:
+    """Aware datetime → naive UTC, the form every datetime column holds."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; the robot only handles aware datetimes")
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def from_db_time(moment: dt.datetime | None) -> dt.datetime | None:
+    """Naive UTC from a column → aware UTC."""
+    return None if moment is None else moment.replace(tzinfo=dt.timezone.utc)

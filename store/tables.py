@@ -1,0 +1,104 @@
+"""The robot's tables. Datetimes are stored as naive UTC (portable across SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class PollState(SQLModel, table=True):
+    """Where polling of one folder of one mailbox stopped: last processed UID under a UIDVALIDITY."""
+
+    __tablename__ = "poll_state"
+    mailbox: str = Field(primary_key=True)
+    folder: str = Field(primary_key=True)
+    uidvalidity: int
+    last_uid: int = 0
+    last_poll_at: dt.datetime | None = None
+    last_error: str | None = None
+
+
+class Message(SQLModel, table=True):
+    """Every mail the robot looked at, with what it decided — skipped ones too.
+
+    The unique key on (mailbox, folder, uidvalidity, uid) is the claim on a message: two workers
+    cannot both record it, so it is processed once.
+    """
+
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("mailbox", "folder", "uidvalidity", "uid"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(index=True)
+    folder: str
+    uidvalidity: int
+    uid: int
+    message_id: str = Field(default="", index=True)
+    sha256: str = Field(index=True)
+    archive_path: str
+    sender: str = Field(default="", index=True)
+    subject: str = ""
+    received_at: dt.datetime
+    processed_at: dt.datetime
+    outcome: str = Field(index=True)
+    detail: str = ""
+    unit_code: str | None = Field(default=None, index=True)
+    period_id: str | None = Field(default=None, index=True)
+    attachments: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Submission(SQLModel, table=True):
+    """One report of a unit for a period; a resubmission adds a version and supersedes the last.
+
+    ``state`` is complete, incomplete or unverified. Unverified submissions (unknown or
+    unauthenticated sender) are kept for staff and never become the unit's current report.
+    """
+
+    __tablename__ = "submission"
+    id: int | None = Field(default=None, primary_key=True)
+    unit_code: str = Field(index=True)
+    period_id: str = Field(index=True)
+    version: int
+    state: str
+    is_current: bool = Field(default=False, index=True)
+    on_time: bool
+    received_at: dt.datetime
+    message_pk: int = Field(foreign_key="message.id")
+    filename: str = ""
+    missing: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    invalid: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    problems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class SubmissionValue(SQLModel, table=True):
+    """One figure as read, with the text the sender wrote and where it was found."""
+
+    __tablename__ = "submission_value"
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    key: str
+    value: int | bool | str | None = Field(default=None, sa_column=Column(JSON))
+    raw: str = ""
+    source: str = ""
+    error: str | None = None
+
+
+class Outbox(SQLModel, table=True):
+    """A composed mail waiting for (or done with) SMTP delivery. Only the flush sends mail."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    to_addr: str = Field(index=True)
+    recipients: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    subject: str = ""
+    message_id: str = ""
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    message_pk: int | None = Field(default=None, foreign_key="message.id")
+    created_at: dt.datetime
+    status: str = Field(default="pending", index=True)  # pending | sent | failed
+    attempts: int = 0
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None = None
+    last_error: str | None = None
