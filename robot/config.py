@@ -25,6 +25,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _email_list(values: list[str]) -> list[str]:
+    cleaned = [v.strip().lower() for v in values]
+    bad = [v for v in cleaned if not _EMAIL.match(v)]
+    if bad:
+        raise ValueError(f"not an email address: {', '.join(bad)}")
+    return cleaned
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -107,10 +115,7 @@ class Unit(_Model):
     @field_validator("emails", "supervisor_emails")
     @classmethod
     def _emails(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not _EMAIL.match(v)]
-        if bad:
-            raise ValueError(f"not an email address: {', '.join(bad)}")
-        return [v.strip().lower() for v in values]
+        return _email_list(values)
 
     def active_on(self, day: dt.date) -> bool:
         """Whether the unit is expected to report for a period whose deadline is ``day``."""
@@ -137,6 +142,11 @@ class FieldConfig(_Model):
             raise ValueError("use lower-case letters, digits and _ (e.g. so_buoi_tt)")
         return value
 
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: object) -> object:
+        return _code(value)
+
 
 class Rule(_Model):
     """A consistency rule between two integer fields: ``left <= right``."""
@@ -160,7 +170,7 @@ class ReportConfig(_Model):
     @classmethod
     def _due(cls, value: str) -> str:
         try:
-            dt.date.fromisoformat(f"2024-{value}")
+            dt.date.fromisoformat(f"2023-{value}")  # not a leap year: 02-29 is not every year
         except ValueError:
             raise ValueError(f"'{value}' is not a month-day like 06-01") from None
         return value
@@ -174,18 +184,28 @@ class ReportConfig(_Model):
 
 
 class RemindersConfig(_Model):
-    before_days: list[int] = [7, 3, 1]
+    before_days: list[Annotated[int, Field(ge=1)]] = [7, 3, 1]
     overdue_every_days: int = Field(3, ge=1)
     overdue_max: int = Field(3, ge=0)
     escalate_after_days: int = Field(10, ge=1)
     escalate_to: list[str] = []
     hour: int = Field(8, ge=0, le=23)
 
+    @field_validator("escalate_to")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        return _email_list(values)
+
 
 class DigestConfig(_Model):
     recipients: list[str] = []
     schedule: str = "mon 07:30"  # day-of-week and local time, or a 5-field cron expression
     recent_days: int = Field(60, ge=0)  # closed periods stay in the digest this long
+
+    @field_validator("recipients")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        return _email_list(values)
 
 
 class RepliesConfig(_Model):
@@ -319,11 +339,11 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError([f"{path}: expected keys such as mailbox, units, fields, reports"])
     data.pop("base_dir", None)
+    problems = cross_check(data)
     try:
         config = Config(**data, base_dir=path.resolve().parent)
     except ValidationError as exc:
-        raise ConfigError([_describe(error) for error in exc.errors()]) from None
-    problems = cross_check(config)
+        problems = [_describe(error) for error in exc.errors()] + problems
     if problems:
         raise ConfigError(problems)
     return config
@@ -339,63 +359,89 @@ def _describe(error: dict) -> str:
     return f"{location}: {message}"
 
 
-def cross_check(config: Config) -> list[str]:
-    """Problems that involve more than one key: duplicates, references, time zone."""
-    problems: list[str] = []
-    try:
-        ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone: unknown time zone '{config.timezone}' (e.g. Asia/Ho_Chi_Minh)")
+def _items(data: dict, key: str) -> list[tuple[int, dict]]:
+    """Entries of a list section that are mappings (malformed ones are pydantic's to report)."""
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
+
+def cross_check(data: dict) -> list[str]:
+    """Problems that involve more than one key: duplicates, references, the time zone.
+
+    Works on the raw YAML so these are reported together with structure errors, not after
+    the admin has fixed those.
+    """
+    problems: list[str] = []
+    timezone = data.get("timezone", "Asia/Ho_Chi_Minh")
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"timezone: unknown time zone '{timezone}' (e.g. Asia/Ho_Chi_Minh)")
+
+    unit_types = data.get("unit_types") if isinstance(data.get("unit_types"), dict) else {}
+    own = str((data.get("mailbox") or {}).get("address", "")).strip().lower()
     seen_codes: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
-    for i, unit in enumerate(config.units):
+    for i, unit in _items(data, "units"):
         where = f"units.{i}"
-        if unit.code in seen_codes:
-            problems.append(f"{where}.code: '{unit.code}' is already used by units.{seen_codes[unit.code]}")
-        seen_codes.setdefault(unit.code, i)
-        if unit.type not in config.unit_types:
-            known = ", ".join(config.unit_types)
-            problems.append(f"{where}.type: unknown unit type '{unit.type}' (known: {known})")
-        for email in unit.emails:
-            if email in seen_emails and seen_emails[email] != i:
-                problems.append(
-                    f"{where}.emails: {email} is already registered for units.{seen_emails[email]}"
-                )
+        code = unit.get("code")
+        if code in seen_codes:
+            problems.append(f"{where}.code: '{code}' is already used by units.{seen_codes[code]}")
+        seen_codes.setdefault(code, i)
+        if unit_types and unit.get("type") not in unit_types:
+            known = ", ".join(unit_types)
+            problems.append(f"{where}.type: unknown unit type '{unit.get('type')}' (known: {known})")
+        emails = unit.get("emails") if isinstance(unit.get("emails"), list) else []
+        for email in (str(e).strip().lower() for e in emails):
+            if email == own:
+                problems.append(f"{where}.emails: {email} is the robot's own mailbox")
+            elif email in seen_emails:
+                other = "this unit" if seen_emails[email] == i else f"units.{seen_emails[email]}"
+                problems.append(f"{where}.emails: {email} is already registered for {other}")
             seen_emails.setdefault(email, i)
-        if unit.active_from and unit.active_until and unit.active_until < unit.active_from:
+        start, end = unit.get("active_from"), unit.get("active_until")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             problems.append(f"{where}.active_until: is before active_from")
 
-    field_types = {}
+    field_types: dict[str, str] = {}
     seen_field_codes: dict[str, str] = {}
-    for i, spec in enumerate(config.fields):
+    for i, spec in _items(data, "fields"):
         where = f"fields.{i}"
-        if spec.key in field_types:
-            problems.append(f"{where}.key: '{spec.key}' is defined twice")
-        field_types[spec.key] = spec.type
-        if spec.code in seen_field_codes:
-            problems.append(f"{where}.code: '{spec.code}' is already used by {seen_field_codes[spec.code]}")
-        seen_field_codes.setdefault(spec.code, spec.key)
-        for unit_type in spec.applies_to:
-            if unit_type not in config.unit_types:
+        key, code = spec.get("key"), _code(spec.get("code"))
+        if key in field_types:
+            problems.append(f"{where}.key: '{key}' is defined twice")
+        field_types[key] = spec.get("type")
+        if code in seen_field_codes:
+            problems.append(f"{where}.code: '{code}' is already used by {seen_field_codes[code]}")
+        seen_field_codes.setdefault(code, key)
+        for unit_type in spec.get("applies_to") or []:
+            if unit_types and unit_type not in unit_types:
                 problems.append(f"{where}.applies_to: unknown unit type '{unit_type}'")
 
-    for i, rule in enumerate(config.rules):
+    for i, rule in _items(data, "rules"):
         for side in ("left", "right"):
-            key = getattr(rule, side)
+            key = rule.get(side)
             if key not in field_types:
                 problems.append(f"rules.{i}.{side}: no field with key '{key}'")
             elif field_types[key] != "int":
                 problems.append(f"rules.{i}.{side}: '{key}' is not a number field")
 
-    report_ids = [r.id for r in config.reports]
-    for i, report in enumerate(config.reports):
-        if report_ids.count(report.id) > 1 and report_ids.index(report.id) != i:
-            problems.append(f"reports.{i}.id: '{report.id}' is defined twice")
-        if report.last_year is not None and report.last_year < report.first_year:
+    seen_reports: set = set()
+    for i, report in _items(data, "reports"):
+        if report.get("id") in seen_reports:
+            problems.append(f"reports.{i}.id: '{report.get('id')}' is defined twice")
+        seen_reports.add(report.get("id"))
+        first, last = report.get("first_year", 2022), report.get("last_year")
+        if isinstance(first, int) and isinstance(last, int) and last < first:
             problems.append(f"reports.{i}.last_year: is before first_year")
-    if not config.reports:
-        problems.append("reports: at least one report is needed")
-    if not config.fields:
-        problems.append("fields: at least one indicator is needed")
+    for section in ("reports", "fields", "units"):
+        if data.get(section) == []:
+            problems.append(f"{section}: the list is empty")
     return problems
+
+
+def _code(value: object) -> object:
+    """YAML reads an unquoted 01 as the number 1; a code is the two-digit text "01"."""
+    return f"{value:02d}" if isinstance(value, int) and not isinstance(value, bool) else value

@@ -109,12 +109,19 @@ def pick_period(
         if not candidates:
             return None
         return min(candidates, key=lambda p: abs((p.deadline - received_at).total_seconds()))
+    chosen = _by_received_date(config, received_at, filed)
+    if year is None or chosen is None or chosen.year == year:
+        return chosen
+    same_year = [p for p in all_periods(config, received_at) if p.year == year]
+    if not same_year:
+        return None
+    return min(same_year, key=lambda p: abs((p.deadline - received_at).total_seconds()))
+
+
+def _by_received_date(config: Config, received_at: dt.datetime, filed: set[str]) -> Period | None:
+    """The most recent overdue period the unit has not filed, else the open one."""
     recent = last_closed_period(config, received_at)
     upcoming = open_period(config, received_at)
-    if year is not None:
-        for candidate in (recent, upcoming):
-            if candidate and candidate.year == year and candidate.id not in filed:
-                return candidate
     if recent is not None and recent.id not in filed:
         # A late report is expected until halfway to the next deadline; after that an
         # unlabelled report is more likely the next one.

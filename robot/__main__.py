@@ -1,0 +1,3 @@
+from robot.cli import app
+
+app(prog_name="robot")
