@@ -1,0 +1,130 @@
+"""Composing outgoing mail as MIME bytes, ready for the outbox and SMTP."""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+from dataclasses import dataclass, field
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import EmailPolicy
+
+from mailer.incoming import Attachment
+
+_ADDRESS_HEADERS = {"from", "to", "cc", "reply-to"}
+
+
+class _SmtpPolicy(EmailPolicy):
+    """CRLF line endings and 7-bit transfer encodings, so the bytes pass any SMTP server unchanged.
+
+    Non-ASCII Subject, X- and address headers are encoded with ``email.header`` instead of the
+    policy's own folder: CPython 3.11's folder may put the space between two words *between*
+    encoded-words, where RFC 2047 tells readers to drop it ("6 tháng đầu" arrives as "thángđầu").
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        return self._encoded(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        encoded = self._encoded(name, value)
+        return encoded.encode("ascii") if encoded else super().fold_binary(name, value)
+
+    def _encoded(self, name: str, value: str) -> str | None:
+        if str(value).isascii():
+            return None
+        key = name.lower()
+        if key in _ADDRESS_HEADERS and getattr(value, "addresses", None):
+            body = ("," + self.linesep + " ").join(
+                self._address(address, name) for address in value.addresses)  # type: ignore[attr-defined]
+        elif key == "subject" or key.startswith("x-"):
+            body = self._words(str(value), name)
+        else:
+            return None  # MIME parameters (file names) are RFC 2231-encoded by the header itself
+        return f"{name}: {body}{self.linesep}"
+
+    def _address(self, address: Address, name: str) -> str:
+        if not address.display_name:
+            return address.addr_spec
+        words = self._words(address.display_name, name)
+        last_line = words.rsplit(self.linesep, 1)[-1]
+        fits = len(last_line) + len(address.addr_spec) + 3 <= 78
+        return f"{words}{' ' if fits else self.linesep + ' '}<{address.addr_spec}>"
+
+    def _words(self, text: str, name: str) -> str:
+        """Text as RFC 2047 encoded-words (each within 75 characters), folded between words."""
+        if text.isascii():
+            return f'"{email.utils.quote(text)}"' if any(c in text for c in '",.<>@:;()[]\\') else text
+        return Header(text, "utf-8", header_name=name).encode(linesep=self.linesep)
+
+
+_POLICY = _SmtpPolicy(linesep="\r\n", cte_type="7bit")
+
+
+@dataclass(kw_only=True)
+class OutgoingMail:
+    """A message the robot sends: reply, reminder or digest."""
+
+    from_addr: str
+    from_name: str = ""
+    to: list[str]
+    subject: str
+    text: str
+    html: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. X-Report-Robot, Auto-Submitted
+    attachments: list[Attachment] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    inline_images: list[tuple[str, bytes]] = field(default_factory=list)  # (Content-ID, PNG), for the HTML
+
+
+def compose(mail: OutgoingMail, domain: str) -> bytes:
+    """Build the message: UTF-8, encoded headers, a Message-ID on ``domain``, threading, parts.
+
+    Structure: text (+ HTML as multipart/alternative, + inline images as multipart/related inside
+    it), then attachments (multipart/mixed). Every message carries ``X-Auto-Response-Suppress: All``
+    (asks Exchange not to auto-reply) and ``X-Loop`` (so the robot recognises its own mail).
+    """
+    if mail.inline_images and not mail.html:
+        raise ValueError("inline images need an HTML body that refers to them by cid:")
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = Address(display_name=mail.from_name, addr_spec=mail.from_addr)
+    message["To"] = ", ".join(mail.to)
+    if mail.cc:
+        message["Cc"] = ", ".join(mail.cc)
+    message["Subject"] = mail.subject
+    message["Date"] = email.utils.format_datetime(email.utils.localtime())
+    message["Message-ID"] = email.utils.make_msgid(domain=domain)
+    if mail.in_reply_to:
+        message["In-Reply-To"] = mail.in_reply_to
+    references = [*mail.references, *([mail.in_reply_to] if mail.in_reply_to else [])]
+    if references:
+        message["References"] = " ".join(dict.fromkeys(references))  # de-duplicated, order kept
+    message["X-Auto-Response-Suppress"] = "All"
+    message["X-Loop"] = mail.from_addr
+    for name, value in mail.headers.items():
+        del message[name]
+        message[name] = value
+
+    message.set_content(mail.text)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+        html_part = message.get_payload()[1]
+        for cid, png in mail.inline_images:
+            html_part.add_related(png, "image", "png", cid=f"<{cid.strip('<>')}>", disposition="inline")
+    for attachment in mail.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.data, maintype or "application", subtype or "octet-stream",
+                               filename=attachment.filename)
+    for part in message.walk():
+        if part is not message:
+            del part["MIME-Version"]  # EmailMessage stamps it on every part it creates; once is right
+    return message.as_bytes(policy=_POLICY)
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID of raw message bytes ("" when it has none), reading the headers only."""
+    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+    return str(headers.get("Message-ID", "")).strip()

@@ -1,0 +1,230 @@
+"""Reading a received message into plain fields, tolerant of whatever real mail clients send.
+
+Nothing here raises on junk input: a header that will not decode falls back to its raw text, a
+body in an unknown charset is decoded with the next best guess, a missing header is "".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.header
+import email.message
+import email.policy
+import email.utils
+import logging
+import mimetypes
+import quopri
+import re
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+
+from mailer.html_text import html_to_text
+
+log = logging.getLogger(__name__)
+
+# Declared charsets are often wrong in Vietnamese mail; these are the next guesses, strict first.
+_FALLBACK_CHARSETS = ("utf-8", "cp1258")
+# Detached signatures are not documents; answering "unreadable file" about them would only confuse.
+_SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",
+                    "application/x-pkcs7-signature", "application/pgp-keys"}
+_MAX_DEPTH = 10  # forwarded-in-forwarded nesting we follow
+_MSG_ID = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file carried by a message (received or to be sent)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class IncomingMail:
+    """The parts of a received message the robot works with."""
+
+    message_id: str
+    sender: str  # lower-case bare address from From, "" when there is none
+    sender_name: str
+    reply_to: str
+    return_path: str | None  # raw header value; "<>" marks bounces and many auto-replies
+    subject: str
+    date_header: str  # the sender's claim only; lateness uses INTERNALDATE
+    in_reply_to: str
+    references: list[str]
+    text_body: str
+    html_body: str
+    attachments: list[Attachment]
+    headers: email.message.EmailMessage = field(repr=False)
+    auth_results: list[str] = field(default_factory=list)
+
+
+def read_message(raw: bytes) -> IncomingMail:
+    """Parse raw RFC 822 bytes into an IncomingMail; never raises, whatever the bytes."""
+    message = BytesParser(policy=email.policy.default).parsebytes(raw)
+    sender_name, sender = _first_address(message, "From")
+    _, reply_to = _first_address(message, "Reply-To")
+    return_path = header_text(message, "Return-Path") if "Return-Path" in message else None
+    text_body, html_body = _bodies(message)
+    attachments: list[Attachment] = []
+    _collect_attachments(message, attachments, depth=0)
+    return IncomingMail(
+        message_id=header_text(message, "Message-ID"),
+        sender=sender.lower(),
+        sender_name=sender_name,
+        reply_to=reply_to.lower(),
+        return_path=return_path,
+        subject=header_text(message, "Subject"),
+        date_header=header_text(message, "Date"),
+        in_reply_to=header_text(message, "In-Reply-To"),
+        references=_MSG_ID.findall(header_text(message, "References")),
+        text_body=text_body,
+        html_body=html_body,
+        attachments=attachments,
+        headers=message,
+        auth_results=header_values(message, "Authentication-Results"),
+    )
+
+
+def header_values(message: email.message.Message, name: str) -> list[str]:
+    """Every value of a header, decoded to text (raw text when decoding fails), unfolded."""
+    return [_decode_words(value) for value in _raw_values(message, name)]
+
+
+def header_text(message: email.message.Message, name: str) -> str:
+    """The first value of a header as decoded text, "" when absent."""
+    values = header_values(message, name)
+    return values[0] if values else ""
+
+
+def _raw_values(message: email.message.Message, name: str) -> list[str]:
+    """A header's values as written (encoded-words kept), 8-bit text restored, unfolded."""
+    values = []
+    for key, value in message.raw_items():
+        if key.lower() != name.lower():
+            continue
+        # The parser keeps raw 8-bit bytes (unencoded UTF-8 headers) as surrogates: decode them.
+        if any("\udc80" <= char <= "\udcff" for char in value):
+            value = _decode_bytes(value.encode("utf-8", "surrogateescape"), None)
+        values.append(re.sub(r"\r?\n(?=[ \t])", "", value).strip())
+    return values
+
+
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded-words, surviving unknown charsets and broken encodings."""
+    if "=?" not in value:
+        return value
+    try:
+        parts = email.header.decode_header(value)
+    except Exception:  # HeaderParseError, binascii errors...: junk in, raw text out
+        return value
+    return "".join(chunk if isinstance(chunk, str) else _decode_bytes(chunk, charset)
+                   for chunk, charset in parts).strip()
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> str:
+    """Bytes to text: the declared charset, then the usual suspects, then UTF-8 with replacements."""
+    for candidate in (charset, *_FALLBACK_CHARSETS):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, ValueError):  # unknown charset, undecodable bytes, NUL in the name
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _first_address(message: email.message.Message, name: str) -> tuple[str, str]:
+    """(display name, bare address) of the first address in a header, ("", "") when there is none."""
+    raw = _raw_values(message, name)
+    if not raw:
+        return "", ""
+    # Split the addresses before decoding encoded-words: a decoded name may hold commas or "<".
+    for display_name, address in email.utils.getaddresses([raw[0]]):
+        if "@" in address:
+            return _decode_words(display_name), address
+    return "", ""
+
+
+def _bodies(message: email.message.EmailMessage) -> tuple[str, str]:
+    """(text, html) bodies; text falls back to the HTML converted to plain text."""
+    try:
+        plain = message.get_body(preferencelist=("plain",))
+        html = message.get_body(preferencelist=("html",))
+    except Exception:
+        log.debug("could not find the body parts of a message", exc_info=True)
+        return "", ""
+    text_body = _part_text(plain) if plain is not None else ""
+    html_body = _part_text(html) if html is not None else ""
+    if not text_body.strip() and html_body:
+        text_body = html_to_text(html_body)
+    return text_body, html_body
+
+
+def _part_text(part: email.message.Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    return _decode_bytes(payload, part.get_content_charset()).replace("\r\n", "\n")
+
+
+def _collect_attachments(part: email.message.Message, out: list[Attachment], depth: int) -> None:
+    """Walk the MIME tree, adding files; forwarded messages (message/rfc822) give their files too."""
+    if depth > _MAX_DEPTH:
+        return
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822":
+        for inner in _forwarded_messages(part):
+            _collect_attachments(inner, out, depth + 1)
+        return
+    if part.is_multipart():
+        for sub in part.get_payload():
+            if isinstance(sub, email.message.Message):
+                _collect_attachments(sub, out, depth + 1)
+        return
+    if content_type in _SIGNATURE_TYPES:
+        return
+    filename = _filename(part)
+    if not filename:
+        if part.get_content_maintype() != "application":
+            return  # body text, inline images without a name, delivery reports
+        filename = f"attachment-{len(out) + 1}{mimetypes.guess_extension(content_type) or '.bin'}"
+    data = part.get_payload(decode=True)
+    out.append(Attachment(filename=filename, content_type=content_type,
+                          data=data if isinstance(data, bytes) else b""))
+
+
+def _forwarded_messages(part: email.message.Message) -> list[email.message.Message]:
+    payload = part.get_payload()
+    if not isinstance(payload, list):
+        return []
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding not in ("base64", "quoted-printable"):
+        return [inner for inner in payload if isinstance(inner, email.message.Message)]
+    # Some clients encode the forwarded message (RFC 2046 forbids it); the parser then took the
+    # encoded text for a message body. Decode it and parse again.
+    text = payload[0].get_payload() if payload else ""
+    if not isinstance(text, str):
+        return []
+    encoded = text.encode("utf-8", "surrogateescape")
+    try:
+        data = base64.b64decode(encoded) if encoding == "base64" else quopri.decodestring(encoded)
+    except binascii.Error:
+        return []
+    return [BytesParser(policy=email.policy.default).parsebytes(data)]
+
+
+def _filename(part: email.message.Message) -> str:
+    """The part's file name: RFC 2231 parameters, encoded-words, or the Content-Type name=."""
+    try:
+        name = part.get_filename() or part.get_param("name", header="content-type") or ""
+    except Exception:
+        log.debug("unreadable file name parameter", exc_info=True)
+        return ""
+    if isinstance(name, tuple):  # an RFC 2231 value the parser left undecoded
+        name = email.utils.collapse_rfc2231_value(name)
+    name = _decode_words(str(name))
+    # Keep just the base name: some clients send a full path, and a name must never climb out of a folder.
+    return re.split(r"[\\/]", name)[-1].strip()
