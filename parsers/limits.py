@@ -1,0 +1,62 @@
+"""Size limits for one attachment, and the cheap zip checks made before any library opens it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from parsers.report import ParseError
+
+MIB = 1024 * 1024
+# Members smaller than this cannot hurt, whatever their compression ratio (tiny XML parts of
+# an .xlsx often compress 50x or more).
+_RATIO_FLOOR_BYTES = 1 * MIB
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """How much of a file a parser may read; past these the file is refused or cut short."""
+
+    max_bytes: int = 20 * MIB  # the attachment itself
+    max_uncompressed_bytes: int = 200 * MIB  # sum of a zip-based file's members
+    max_ratio: float = 100  # uncompressed / compressed size of one large member
+    max_rows: int = 5000  # rows read per sheet; the rest is skipped with a warning
+    max_columns: int = 60  # columns read per sheet row
+    max_cells: int = 200_000  # non-empty cells read per document
+    max_paragraphs: int = 5000  # docx paragraphs read
+
+
+def check_size(data: bytes, limits: ParseLimits) -> None:
+    """Refuse a file larger than ``limits.max_bytes`` before looking inside it."""
+    if len(data) > limits.max_bytes:
+        raise ParseError("too_large", f"{len(data)} bytes, more than the limit of {limits.max_bytes} bytes")
+
+
+def open_zip(data: bytes, limits: ParseLimits) -> zipfile.ZipFile:
+    """Open a zip-based file after checking its central directory against the limits.
+
+    The declared sizes bound what ``zipfile`` will inflate (it stops at ``file_size``), so
+    checking them here defuses a zip bomb before openpyxl or python-docx touch it.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ParseError("corrupt", f"not a readable zip archive ({exc})") from None
+    total = sum(member.file_size for member in members)
+    if total > limits.max_uncompressed_bytes:
+        raise ParseError(
+            "limits",
+            f"unpacks to {total} bytes, more than the limit of {limits.max_uncompressed_bytes}",
+        )
+    for member in members:
+        if member.file_size <= _RATIO_FLOOR_BYTES:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > limits.max_ratio:
+            raise ParseError(
+                "limits",
+                f"{member.filename} expands {ratio:.0f} times, more than {limits.max_ratio:g}",
+            )
+    return archive

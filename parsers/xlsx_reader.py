@@ -1,0 +1,136 @@
+"""Excel reports (.xlsx, .xlsm): every visible sheet read as a grid of cells, within limits."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.reader import excel as openpyxl_excel
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
+
+from parsers.hints import HintFinder
+from parsers.labels import normalize
+from parsers.limits import ParseLimits, open_zip
+from parsers.report import ParsedReport, ParseError
+from parsers.schema import Schema
+from parsers.tables import Cell, GridReader, assemble
+
+# An instructions sheet beside the data sheet ("Hướng dẫn") is prose about the fields, not data.
+_INSTRUCTION_SHEETS = ("huong dan",)
+
+
+def read_xlsx(
+    data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
+) -> ParsedReport:
+    """Read an Excel report: indicator rows on any sheet, the unit and period hints."""
+    limits = limits or ParseLimits()
+    open_zip(data, limits).close()
+    reader = GridReader(schema.fields, HintFinder())
+    grids = [reader.read(rows) for rows in _sheets(data, limits, reader.warnings)]
+    return assemble(filename, grids, [], reader)
+
+
+def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> list[list[list[Cell]]]:
+    """The visible sheets' non-empty rows, cut at the row, column and cell limits."""
+    try:
+        with _sized_from_sheet_head():
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises anything from KeyError to XML errors
+        raise _load_error(exc) from None
+    cutter = _RowCutter(limits, warnings, limits.max_cells)
+    try:
+        return [
+            list(cutter.rows(sheet))
+            for sheet in workbook.worksheets
+            if sheet.sheet_state == "visible" and not normalize(sheet.title).startswith(_INSTRUCTION_SHEETS)
+        ]
+    except Exception as exc:  # rows are parsed lazily, so XML errors surface here too
+        raise _load_error(exc) from None
+    finally:
+        workbook.close()
+
+
+@dataclass
+class _RowCutter:
+    """Turns sheet rows into cells until a row, column or cell limit is reached."""
+
+    limits: ParseLimits
+    warnings: list[str]
+    cells_left: int
+
+    def rows(self, sheet: ReadOnlyWorksheet) -> Iterator[list[Cell]]:
+        """The sheet's non-empty rows, each as far as its last filled cell."""
+        limits = self.limits
+        width = min(sheet.max_column or limits.max_columns, limits.max_columns)
+        if (sheet.max_column or 0) > limits.max_columns:
+            self.warnings.append(f"{sheet.title}: chỉ đọc {limits.max_columns} cột đầu")
+        last_row = 0
+        rows = sheet.iter_rows(max_row=limits.max_rows, max_col=width, values_only=True)
+        for row_number, values in enumerate(rows, start=1):
+            last_row = row_number
+            filled = [(col, value) for col, value in enumerate(values, start=1) if value not in (None, "")]
+            if not filled:
+                continue
+            self.cells_left -= len(filled)
+            if self.cells_left < 0:
+                self.warnings.append(f"{sheet.title}: quá nhiều ô, dừng đọc ở dòng {row_number}")
+                return
+            row = [Cell.of(None, "")] * filled[-1][0]
+            for col, value in filled:
+                row[col - 1] = Cell.of(value, f"{sheet.title}!{get_column_letter(col)}{row_number}")
+            yield row
+        if last_row >= limits.max_rows and (sheet.max_row or last_row + 1) > limits.max_rows:
+            self.warnings.append(f"{sheet.title}: chỉ đọc {limits.max_rows} dòng đầu")
+
+
+class _HeadSizedWorksheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, looking for <dimension> only before <sheetData>.
+
+    openpyxl looks for it until </sheetData>, so a sheet without one (many tools omit it) is
+    parsed whole when the workbook loads: a million-row sheet would defeat the row cap.
+    """
+
+    def _get_size(self) -> None:
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    boundaries = SheetDimension.from_tree(element).boundaries
+                    if boundaries is not None:
+                        self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    return
+                if element.tag == DATA_TAG:
+                    return
+
+
+_SWAP_LOCK = threading.Lock()
+
+
+@contextmanager
+def _sized_from_sheet_head() -> Iterator[None]:
+    """Have openpyxl build _HeadSizedWorksheet sheets while one workbook loads."""
+    with _SWAP_LOCK:
+        original = openpyxl_excel.ReadOnlyWorksheet
+        openpyxl_excel.ReadOnlyWorksheet = _HeadSizedWorksheet
+        try:
+            yield
+        finally:
+            openpyxl_excel.ReadOnlyWorksheet = original
+
+
+def _load_error(exc: Exception) -> ParseError:
+    """The library's exception as a ParseError; openpyxl wraps the XML parser's in a ValueError."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        # defusedxml (used by openpyxl when installed) refuses DTDs and entity declarations.
+        if type(cause).__module__.startswith("defusedxml"):
+            return ParseError("limits", f"XML with entity declarations ({type(cause).__name__})")
+        cause = cause.__cause__ or cause.__context__
+    return ParseError("corrupt", f"not a readable Excel workbook ({type(exc).__name__}: {exc})")
