@@ -89,10 +89,15 @@ _FUZZY_TOKEN = 0.8  # difflib ratio at which a retyped syllable counts as the sa
 _PRECISION_SHARE = 0.7  # weight of precision against recall in a match score
 
 
+def fold(text: str) -> str:
+    """Lower case without diacritics (đ→d), punctuation kept: Vietnamese as typed without marks."""
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+
+
 def normalize(text: str) -> str:
     """Fold a label for comparison: no diacritics (đ→d), lower case, no numbering or punctuation."""
-    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    folded = fold(text)
     previous = None
     while previous != folded:
         previous, folded = folded, _NUMBERING.sub("", folded, count=1)

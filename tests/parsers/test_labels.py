@@ -10,7 +10,7 @@ from default_indicators import DEFAULT_FIELDS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.labels import match_field, normalize
+from parsers.labels import fold, match_field, normalize
 
 BARE_FIELDS = tuple(dataclasses.replace(f, aliases=()) for f in DEFAULT_FIELDS)
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
@@ -137,3 +137,8 @@ def test_one_dropped_letter_still_matches(spec, position):
     if len(words[index]) >= 5:
         words[index] = words[index][:-1] if words[index][-1].isalpha() else words[index]
     assert match_field(" ".join(words), BARE_FIELDS) == spec
+
+
+def test_fold_keeps_punctuation_and_digits():
+    assert fold("Báo cáo 6 tháng đầu năm 2026") == "bao cao 6 thang dau nam 2026"
+    assert fold("Phòng GD&ĐT Đức Hòa") == "phong gd&dt duc hoa"
