@@ -83,7 +83,8 @@ def unknown_senders_table(config: Config, session: Session) -> Table | None:
     if not messages:
         return None
     table = Table(title="Thư từ địa chỉ chưa đăng ký (cần cán bộ xem xét)")
-    for header in ("Địa chỉ", "Nhận lúc", "Tiêu đề", "Tệp", "Ghi chú"):
+    table.add_column("Địa chỉ", no_wrap=True)
+    for header in ("Nhận lúc", "Tiêu đề", "Tệp", "Ghi chú"):
         table.add_column(header)
     for message in messages[-50:]:
         received = from_db_time(message.received_at).astimezone(config.tz)

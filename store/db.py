@@ -39,12 +39,14 @@ def session(engine: Engine) -> Session:
 
 
 def to_db_time(moment: dt.datetime) -> dt.datetime:
-    """Aware datetime → naive UTC, the form every datetime column holds."""
+    """The form every datetime column takes: aware, in UTC (sqlmodel refuses naive ones)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime given; the robot only handles aware datetimes")
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(dt.timezone.utc)
 
 
 def from_db_time(moment: dt.datetime | None) -> dt.datetime | None:
-    """Naive UTC from a column → aware UTC."""
-    return None if moment is None else moment.replace(tzinfo=dt.timezone.utc)
+    """A datetime column's value, aware in UTC whatever the database kept."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment

@@ -1,4 +1,4 @@
-"""The robot's tables. Datetimes are stored as naive UTC (portable across SQLite and PostgreSQL)."""
+"""The robot's tables. Datetimes are aware UTC (sqlmodel stores them portably on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -13,50 +13,9 @@ from parsers.registry import parse_attachment
 from parsers.schema import Schema
 from parsers.template_docx import write_docx_template
 from parsers.template_xlsx import write_xlsx_template
+from tests.filling import as_written, fill_docx, fill_xlsx
 
 TITLE = "Kết quả thực hiện 6 tháng đầu năm 2026"
-
-
-def as_written(value: object) -> object:
-    """How a person types a value into the form: yes/no as the Vietnamese words."""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return value
-
-
-def fill_xlsx(data: bytes, schema: Schema, values: dict[str, object], unit: str, period: str) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = workbook["Báo cáo"]
-    codes = {spec.code: spec.key for spec in schema.fields}
-    for row in sheet.iter_rows():
-        first = row[0].value
-        if first == "Tên đơn vị:":
-            row[1].value = unit
-        elif first == "Kỳ báo cáo:":
-            row[1].value = period
-        elif first in codes and codes[first] in values:
-            row[2].value = as_written(values[codes[first]])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def fill_docx(data: bytes, schema: Schema, values: dict[str, object], unit: str, period: str) -> bytes:
-    document = docx.Document(io.BytesIO(data))
-    for paragraph in document.paragraphs:
-        if paragraph.text.startswith("Tên đơn vị:"):
-            paragraph.text = f"Tên đơn vị: {unit}"
-        elif paragraph.text.startswith("Kỳ báo cáo:"):
-            paragraph.text = f"Kỳ báo cáo: {period}"
-    codes = {spec.code: spec.key for spec in schema.fields}
-    indicator_table = document.tables[1]
-    for row in indicator_table.rows[1:]:
-        key = codes[row.cells[1].text]
-        if key in values:
-            row.cells[3].text = str(as_written(values[key]))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 WRITERS = {"xlsx": (write_xlsx_template, fill_xlsx), "docx": (write_docx_template, fill_docx)}
