@@ -64,6 +64,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
+    (work / "cert").mkdir()
     certificate = TestCertificate.create(work / "cert")
     dovecot, smtp = DovecotServer(certificate), SmtpServer(certificate=certificate)
     dovecot.start()

@@ -1,0 +1,60 @@
+"""Replies wait in the outbox until the SMTP server takes them; failures are retried, then given up."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from store.db import session
+from store.tables import Outbox
+from tests.filling import filled_xlsx
+from tests.robot.conftest import COMPLETE
+from tests.robotenv import local, mail
+
+
+def _outbox(robot_env) -> list[Outbox]:
+    with session(robot_env.engine()) as db:
+        return db.exec(select(Outbox)).all()
+
+
+def _one_report(robot_env, mailbox, school) -> None:
+    data = filled_xlsx(robot_env.config.schema(), "thpt", COMPLETE)
+    mailbox.append(mail(school.emails[0], "Báo cáo năm 2026", [("bc.xlsx", data)]),
+                   internaldate=local(2026, 11, 20, 9, 0))
+
+
+def test_temporary_failure_is_retried_after_the_backoff(robot_env, mailbox, smtp_server, school):
+    _one_report(robot_env, mailbox, school)
+    smtp_server.fail_next(1, code=451)
+    assert robot_env.cli("poll", "--now", "2026-11-20T10:00:00+07:00").exit_code == 0
+    (row,) = _outbox(robot_env)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "451" in row.last_error
+
+    # Not yet due: the retry waits retry_base_seconds (1 s in tests).
+    robot_env.cli("poll", "--now", "2026-11-20T10:00:00.5+07:00")
+    assert smtp_server.messages == []
+    robot_env.cli("poll", "--now", "2026-11-20T10:00:02+07:00")
+    (delivered,) = smtp_server.wait_for(1)
+    (row,) = _outbox(robot_env)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert delivered.raw == row.raw  # the stored bytes, exactly
+
+
+def test_permanent_failure_is_given_up_and_kept(robot_env, mailbox, smtp_server, school):
+    _one_report(robot_env, mailbox, school)
+    smtp_server.fail_next(1, code=550, text="No such user")
+    assert robot_env.cli("poll", "--now", "2026-11-20T10:00:00+07:00").exit_code == 0
+    (row,) = _outbox(robot_env)
+    assert row.status == "failed"
+    assert "550" in row.last_error
+    robot_env.cli("poll", "--now", "2026-11-21T10:00:00+07:00")
+    assert smtp_server.messages == []
+
+
+def test_smtp_server_down_keeps_replies_for_later(robot_env, mailbox, smtp_server, school):
+    _one_report(robot_env, mailbox, school)
+    smtp_server.stop()
+    assert robot_env.cli("poll", "--now", "2026-11-20T10:00:00+07:00").exit_code == 0
+    (row,) = _outbox(robot_env)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error
