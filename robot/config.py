@@ -207,9 +207,60 @@ class DigestConfig(_Model):
     def _emails(cls, values: list[str]) -> list[str]:
         return _email_list(values)
 
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        problem = digest_schedule_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
+
+
+_WEEKDAYS = "mon|tue|wed|thu|fri|sat|sun"
+_DAY_AND_TIME = re.compile(rf"^(?:{_WEEKDAYS})(?:,(?:{_WEEKDAYS}))* ([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def digest_schedule_problem(value: str) -> str | None:
+    """Why a digest.schedule cannot be used, or None: "mon 07:30" or a 5-field cron expression."""
+    if _DAY_AND_TIME.match(value.strip().lower()) or len(value.split()) == 5:
+        return None
+    return f"'{value}' is neither a day and time like \"mon 07:30\" nor a 5-field cron expression"
+
+
+class TargetsConfig(_Model):
+    """Which fields and unit types measure the plan's three targets (DESIGN §1)."""
+
+    # Target 1: every unit organises at least ``propaganda_min`` forms of propaganda; a unit that
+    # aggregates schools also reports how many of them did (schools_reached / schools_total).
+    propaganda_field: str = "so_hinh_thuc_tt"
+    propaganda_min: int = Field(1, ge=0)
+    schools_reached_field: str = "so_truong_co_tt"
+    schools_total_field: str = "so_truong_truc_thuoc"
+    # Target 2: students reached / all students, against a percentage, for these unit types.
+    students_reached_field: str = "so_hssv_duoc_tt"
+    students_total_field: str = "tong_so_hssv"
+    students_unit_types: list[str] = ["thpt", "dai_hoc", "cao_dang_su_pham"]
+    students_percent: float = Field(70, gt=0, le=100)
+    # Target 3: the work is integrated with the other programmes (a yes/no field).
+    integration_field: str = "long_ghep"
+
+
+class DaemonConfig(_Model):
+    """`robot run`: how often it polls and flushes, its lock, its alert and its log file."""
+
+    poll_minutes: float = Field(5, gt=0)  # may be a fraction (0.05 = 3 seconds, for tests)
+    flush_minutes: float = Field(1, gt=0)
+    max_backoff_minutes: float = Field(30, gt=0)
+    mailbox_alert_minutes: float = Field(60, gt=0)  # unreachable this long: staff are told once
+    lock_seconds: int = Field(120, ge=10)  # a lock not renewed for this long is stale
+    log_file: Path = Path("var/robot.log")
+
 
 class RepliesConfig(_Model):
     unknown_sender_per_day: int = Field(1, ge=0)
+    # Caps on automatic replies (not reminders or digests): excess replies are recorded, not sent.
+    per_address_per_day: int = Field(3, ge=0)
+    per_hour: int = Field(100, ge=0)
     max_attempts: int = Field(8, ge=1)  # SMTP attempts per outgoing mail before giving up
     retry_base_seconds: int = Field(60, ge=1)  # first retry delay; doubles each attempt
 
@@ -238,6 +289,8 @@ class Config(_Model):
     replies: RepliesConfig = RepliesConfig()
     limits: LimitsConfig = LimitsConfig()
     security: SecurityConfig = SecurityConfig()
+    targets: TargetsConfig = TargetsConfig()
+    daemon: DaemonConfig = DaemonConfig()
     # Directory of config.yaml: relative paths in the file are resolved against it.
     base_dir: Annotated[Path, Field(exclude=True)] = Path(".")
 
@@ -292,6 +345,10 @@ class Config(_Model):
     @property
     def archive_dir(self) -> Path:
         return self.path(self.store.archive_dir)
+
+    @property
+    def log_file(self) -> Path:
+        return self.path(self.daemon.log_file)
 
     def imap_settings(self) -> ImapSettings:
         imap = self.mailbox.imap
@@ -436,9 +493,30 @@ def cross_check(data: dict) -> list[str]:
         first, last = report.get("first_year", 2022), report.get("last_year")
         if isinstance(first, int) and isinstance(last, int) and last < first:
             problems.append(f"reports.{i}.last_year: is before first_year")
+    problems += _target_problems(data, field_types, unit_types)
     for section in ("reports", "fields", "units"):
         if data.get(section) == []:
             problems.append(f"{section}: the list is empty")
+    return problems
+
+
+def _target_problems(data: dict, field_types: dict[str, str], unit_types: dict) -> list[str]:
+    """targets.* must name fields of the right type and known unit types."""
+    targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
+    defaults = TargetsConfig()
+    wanted = {name: "int" for name in ("propaganda_field", "schools_reached_field", "schools_total_field",
+                                      "students_reached_field", "students_total_field")}
+    wanted["integration_field"] = "bool"
+    problems = []
+    for name, kind in wanted.items():
+        key = targets.get(name, getattr(defaults, name))
+        if field_types and key not in field_types:
+            problems.append(f"targets.{name}: no field with key '{key}'")
+        elif field_types and field_types[key] != kind:
+            problems.append(f"targets.{name}: '{key}' is not a {'number' if kind == 'int' else 'yes/no'} field")
+    for unit_type in targets.get("students_unit_types", defaults.students_unit_types) or []:
+        if unit_types and unit_type not in unit_types:
+            problems.append(f"targets.students_unit_types: unknown unit type '{unit_type}'")
     return problems
 
 

@@ -20,12 +20,14 @@ from mailer.smtp import send
 from robot.config import Config
 from store.db import session as open_session
 from store.db import to_db_time
-from store.queries import due_outbox
+from store import queries
 from store.tables import Outbox
 
 log = logging.getLogger(__name__)
 
 MAX_DELAY = dt.timedelta(hours=6)
+# Answers to incoming mail: what a mail loop or a flood of forged mail would multiply.
+REPLY_KINDS = ("ack", "incomplete", "unreadable", "no-attachment", "unknown-sender")
 
 
 @dataclass
@@ -68,8 +70,25 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
         message_id=message_id_of(raw), raw=raw, message_pk=message_pk,
         created_at=to_db_time(now), next_attempt_at=to_db_time(now),
     )
+    if kind in REPLY_KINDS:
+        limit = _rate_limited(session, config, row.to_addr, now)
+        if limit:
+            row.status, row.last_error = "suppressed", limit
+            log.warning("%s reply to %s not sent: %s", kind, row.to_addr, limit)
     session.add(row)
     return row
+
+
+def _rate_limited(session: Session, config: Config, to_addr: str, now: dt.datetime) -> str | None:
+    """Why a reply must not be sent now (a cap is reached), or None."""
+    caps = config.replies
+    day = to_db_time(now - dt.timedelta(days=1))
+    if queries.replies_queued_since(session, REPLY_KINDS, day, to_addr) >= caps.per_address_per_day:
+        return f"rate limit: {caps.per_address_per_day} replies a day to one address"
+    hour = to_db_time(now - dt.timedelta(hours=1))
+    if queries.replies_queued_since(session, REPLY_KINDS, hour) >= caps.per_hour:
+        return f"rate limit: {caps.per_hour} replies an hour"
+    return None
 
 
 @dataclass
@@ -84,7 +103,7 @@ def flush(config: Config, engine: Engine, now: dt.datetime) -> FlushResult:
     result = FlushResult()
     settings = config.smtp_settings()
     with open_session(engine) as session:
-        pending = due_outbox(session, to_db_time(now))
+        pending = queries.due_outbox(session, to_db_time(now))
     for row in pending:
         try:
             send(settings, config.mailbox.address, list(row.recipients), row.raw)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from store.tables import Message, Outbox, PollState, Submission, SubmissionValue
+from store.tables import DaemonLock, Message, Outbox, PollState, ReminderSent, Submission, SubmissionValue
 
 
 def poll_position(session: Session, mailbox: str, folder: str, uidvalidity: int) -> int:
@@ -140,6 +141,17 @@ def replies_sent_to(session: Session, to_addr: str, kind: str, since: dt.datetim
     return session.exec(query).one()
 
 
+def replies_queued_since(session: Session, kinds: Iterable[str], since: dt.datetime,
+                         to_addr: str | None = None) -> int:
+    """Automatic replies queued (not suppressed) since a moment, to one address or to anyone."""
+    query = select(func.count()).select_from(Outbox).where(
+        col(Outbox.kind).in_(list(kinds)), Outbox.created_at >= since, Outbox.status != "suppressed"
+    )
+    if to_addr is not None:
+        query = query.where(Outbox.to_addr == to_addr)
+    return session.exec(query).one()
+
+
 def due_outbox(session: Session, now: dt.datetime, limit: int = 100) -> list[Outbox]:
     """Pending mails whose next attempt is due, oldest first."""
     query = (
@@ -175,3 +187,55 @@ def supersede(session: Session, unit_code: str, period_id: str) -> None:
     if current is not None:
         current.is_current = False
         session.add(current)
+
+
+def reminder_steps_sent(session: Session, period_id: str) -> set[tuple[str, str]]:
+    """The (unit code, step) pairs already reminded for a period."""
+    query = select(ReminderSent.unit_code, ReminderSent.step).where(ReminderSent.period_id == period_id)
+    return {(unit, step) for unit, step in session.exec(query)}
+
+
+def failed_outbox(session: Session, since: dt.datetime) -> list[Outbox]:
+    """Mails given up on (permanent error or too many attempts) created since a moment."""
+    query = select(Outbox).where(Outbox.status == "failed", Outbox.created_at >= since)
+    return list(session.exec(query.order_by(col(Outbox.id))))
+
+
+def take_lock(session: Session, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+    """Take the named lock if it is free or expired, atomically; commits. False when held."""
+    taken = session.exec(
+        update(DaemonLock)
+        .where(col(DaemonLock.name) == name, col(DaemonLock.expires_at) < now)
+        .values(holder=holder, acquired_at=now, heartbeat_at=now, expires_at=until)
+    ).rowcount
+    if taken:
+        session.commit()
+        return True
+    session.add(DaemonLock(name=name, holder=holder, acquired_at=now, heartbeat_at=now, expires_at=until))
+    try:
+        session.commit()
+    except IntegrityError:  # held by someone else (or another starter won the insert)
+        session.rollback()
+        return False
+    return True
+
+
+def renew_lock(session: Session, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+    """Extend a lock this holder still has; commits. False when it was lost."""
+    renewed = session.exec(
+        update(DaemonLock)
+        .where(col(DaemonLock.name) == name, col(DaemonLock.holder) == holder)
+        .values(heartbeat_at=now, expires_at=until)
+    ).rowcount
+    session.commit()
+    return bool(renewed)
+
+
+def release_lock(session: Session, name: str, holder: str) -> None:
+    """Drop the lock if this holder has it; commits."""
+    session.exec(delete(DaemonLock).where(col(DaemonLock.name) == name, col(DaemonLock.holder) == holder))
+    session.commit()
+
+
+def lock_state(session: Session, name: str) -> DaemonLock | None:
+    return session.get(DaemonLock, name)
