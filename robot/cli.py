@@ -22,9 +22,11 @@ from robot.config import Config, load_config
 from robot.errors import ConfigError
 from robot.logs import setup_logging
 from robot.periods import period_by_id
+from robot.outbox import flush
 from robot.poll import poll as run_poll
+from robot.reminders import send_reminders
 from robot.status import StatusRow, default_periods, period_status
-from robot.views import outcome_table, status_table, unknown_senders_table
+from robot.views import outcome_table, reminders_table, status_table, unknown_senders_table
 from store.db import open_engine
 from store.db import session as open_session
 
@@ -215,3 +217,25 @@ def check(ctx: typer.Context) -> None:
         failed |= not ok
     if failed:
         raise typer.Exit(1)
+
+
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
+
+
+@app.command()
+def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = False) -> None:
+    """Send the reminders due now (before the deadline, overdue, escalation), then flush the outbox.
+
+    Each (unit, period, step) is sent once, however often this runs; nothing is sent before
+    reminders.hour of the day.
+
+    Example: robot remind --now 2026-05-29T08:30 --dry-run
+    """
+    config = ctx.obj.config()
+    engine = ctx.obj.engine(config)
+    moment = make_clock(now, config.tz)()
+    planned = send_reminders(config, engine, moment, dry_run=dry_run)
+    out.print(reminders_table(planned, dry_run))
+    if not dry_run:
+        result = flush(config, engine, moment)
+        out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")

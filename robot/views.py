@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from robot.config import Config
 from robot.poll import PollResult
+from robot.reminders import PlannedReminder
 from robot.status import StatusRow
 from store import queries
 from store.db import from_db_time
@@ -90,4 +91,21 @@ def unknown_senders_table(config: Config, session: Session) -> Table | None:
         received = from_db_time(message.received_at).astimezone(config.tz)
         table.add_row(escape(message.sender), _when(received), escape(message.subject),
                       escape(", ".join(message.attachments)), escape(message.detail))
+    return table
+
+
+REMINDER_WORDS = {"reminder": "Nhắc trước hạn", "overdue": "Quá hạn", "escalation": "Báo cấp trên"}
+
+
+def reminders_table(planned: list[PlannedReminder], dry_run: bool) -> Table:
+    """What `robot remind` sent, or would send."""
+    title = "Thư nhắc sẽ gửi (chạy thử, chưa gửi)" if dry_run else "Thư nhắc đã đưa vào hàng đợi gửi"
+    table = Table(title=title)
+    for header in ("Kỳ báo cáo", "Loại nhắc", "Bước", "Mã", "Đơn vị", "Trạng thái", "Gửi đến"):
+        table.add_column(header)
+    for item in planned:
+        table.add_row(escape(item.period.id), REMINDER_WORDS[item.step.kind], item.step.name,
+                      escape(item.unit.code), escape(item.unit.name), STATE_WORDS[item.row.state],
+                      escape(", ".join(item.to)))
+    table.caption = f"Tổng: {len(planned)} thư" if planned else "Không có thư nhắc nào đến hạn"
     return table

@@ -102,3 +102,28 @@ class Outbox(SQLModel, table=True):
     next_attempt_at: dt.datetime
     sent_at: dt.datetime | None = None
     last_error: str | None = None
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder step sent to a unit for a period; the unique key makes each step happen once."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("unit_code", "period_id", "step"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_code: str = Field(index=True)
+    period_id: str = Field(index=True)
+    step: str  # before-7, overdue-2, escalation …
+    kind: str  # reminder | overdue | escalation (the X-Report-Robot value)
+    sent_at: dt.datetime
+    outbox_id: int = Field(foreign_key="outbox.id")
+
+
+class DaemonLock(SQLModel, table=True):
+    """The single-instance lock of `robot run`: one row per lock name, held until it expires."""
+
+    __tablename__ = "daemon_lock"
+    name: str = Field(primary_key=True)
+    holder: str
+    acquired_at: dt.datetime
+    heartbeat_at: dt.datetime
+    expires_at: dt.datetime
