@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
 from mailer.incoming import Attachment, IncomingMail, read_message
 from mailer.screening import Screening, screen
@@ -54,6 +55,7 @@ class Intake:
     archive_path: Path
     sha256: str
     screening: Screening | None = None
+    authentication: Verdict | None = None
     unit: Unit | None = None
     reports: list[ParsedReport] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
@@ -112,6 +114,7 @@ def _read(config: Config, intake: Intake) -> None:
     if intake.screening is not None:
         return
     intake.unit = config.unit_by_email(mail.sender)
+    intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
     reports, failures = read_attachments(config, mail.attachments)
     intake.reports, intake.unreadable = reports, failures
     if reports:
@@ -137,6 +140,8 @@ def _decide_and_store(config: Config, session: Session, intake: Intake, mailbox:
     elif intake.unit is None:
         intake.outcome = "unknown_sender"
         reply = _unknown_sender(config, session, intake, message, now)
+    elif intake.authentication is not None and intake.authentication.failed:
+        _unauthenticated(config, session, intake, message)
     elif intake.report is None:
         reply = _no_report(config, session, intake)
     else:
@@ -182,6 +187,22 @@ def _unknown_sender(config: Config, session: Session, intake: Intake, message: M
         intake.notes.append("unknown-sender reply suppressed by the daily limit")
         return None
     return unknown_sender_notice(config, intake.mail.sender, intake.received_at, intake.mail.subject)
+
+
+def _unauthenticated(config: Config, session: Session, intake: Intake, message: Message) -> None:
+    """A registered address that failed authentication: kept for staff, never filed, not answered.
+
+    Answering would send the unit's figures (or a notice) to whoever forged the address.
+    """
+    unit = intake.unit
+    assert unit is not None and intake.authentication is not None
+    intake.outcome = "unverified"
+    intake.notes.append(f"sender not authenticated ({intake.authentication.reason})")
+    if intake.report is not None:
+        intake.period = _period_for(config, session, intake, unit)
+        session.add(message)
+        session.flush()
+        _store_submission(config, session, intake, unit, message, state="unverified")
 
 
 def _no_report(config: Config, session: Session, intake: Intake) -> Reply:
