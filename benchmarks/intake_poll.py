@@ -28,6 +28,10 @@ from tests.robotenv import REPO, local, mail, write_config  # noqa: E402
 from tests.servers import DovecotServer, SmtpServer, TestCertificate  # noqa: E402
 
 
+# Every school sends many reports here; lift the reply caps meant for floods.
+NO_CAPS = {"replies": {"per_address_per_day": 100_000, "per_hour": 100_000, "retry_base_seconds": 1}}
+
+
 def _timed_subprocess(env_path: Path, *args: str) -> float:
     began = time.perf_counter()
     subprocess.run([sys.executable, "-m", "robot", "--config", str(env_path), *args],
@@ -71,7 +75,7 @@ def main() -> None:
     smtp.start()
     try:
         print(f"intake: {args.reports} template reports (half xlsx, half docx)")
-        env = write_config(work / "run1", dovecot, smtp)
+        env = write_config(work / "run1", dovecot, smtp, **NO_CAPS)
         _fill_reports(dovecot, env, args.reports)
         seconds = _timed_subprocess(env.path, "poll")
         replies = len(smtp.wait_for(args.reports, timeout=60))
@@ -80,7 +84,7 @@ def main() -> None:
 
         dovecot.reset()
         smtp.clear()
-        env = write_config(work / "run2", dovecot, smtp)
+        env = write_config(work / "run2", dovecot, smtp, **NO_CAPS)
         _fill_reports(dovecot, env, args.reports)
         config, engine = env.config, env.engine()
         began = time.perf_counter()
@@ -91,7 +95,7 @@ def main() -> None:
         print(f"idle poll: mailbox of {args.idle_size} processed messages")
         dovecot.reset()
         smtp.clear()
-        env = write_config(work / "run3", dovecot, smtp)
+        env = write_config(work / "run3", dovecot, smtp, **NO_CAPS)
         _fill_small(dovecot, args.idle_size)
         config, engine = env.config, env.engine()
         began = time.perf_counter()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def ssl_context(verify_tls: bool, ca_file: Path | None) -> ssl.SSLContext:
@@ -16,6 +19,7 @@ def ssl_context(verify_tls: bool, ca_file: Path | None) -> ssl.SSLContext:
     if ca_file is not None:
         context.load_verify_locations(cafile=str(ca_file))
     if not verify_tls:
+        log.warning("TLS certificate verification is OFF (verify_tls: false): the server is not authenticated")
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     return context

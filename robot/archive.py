@@ -20,7 +20,11 @@ def archive_raw(archive_dir: Path, raw: bytes) -> tuple[Path, str]:
     path = folder / f"{digest}.eml"
     if path.exists():
         return path, digest
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Raw mail is personal data: every level is owner-only (mkdir's mode covers only the leaf).
+    if not archive_dir.exists():
+        archive_dir.mkdir(parents=True, mode=0o700)
+    for level in (folder.parent, folder):
+        level.mkdir(exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from mailer.errors import MailerError
 from mailer.imap import check_login as imap_login
@@ -18,11 +19,23 @@ def settings_problems(config: Config) -> list[str]:
         where = f"mailbox.{side}"
         if not section.host:
             problems.append(f"{where}.host: not set (the {side.upper()} server of the mailbox)")
-        if section.password_env and not os.environ.get(section.password_env):
+        if section.password_env and not os.environ.get(section.password_env) and not section.password_file:
             problems.append(f"{where}.password_env: environment variable {section.password_env} is not set")
+        if section.password_file:
+            problems += _password_file_problems(config.path(section.password_file), f"{where}.password_file")
         if section.ca_file and not config.path(section.ca_file).is_file():
             problems.append(f"{where}.ca_file: no such file {section.ca_file}")
     return problems
+
+
+def _password_file_problems(path: Path, where: str) -> list[str]:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return [f"{where}: cannot read {path}"]
+    if mode & 0o077:
+        return [f"{where}: {path} is readable by other users (chmod 600 {path})"]
+    return []
 
 
 def server_checks(config: Config) -> list[tuple[str, bool, str]]:

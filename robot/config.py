@@ -50,6 +50,7 @@ class ImapConfig(_Model):
     security: Literal["ssl", "starttls", "none"] = "ssl"
     username: str = ""
     password_env: str = ""
+    password_file: Path | None = None  # alternative to password_env: a file only the service user reads
     folder: str = "INBOX"
     verify_tls: bool = True
     ca_file: Path | None = None
@@ -64,6 +65,7 @@ class SmtpConfig(_Model):
     security: Literal["ssl", "starttls", "none"] = "starttls"
     username: str = ""
     password_env: str = ""
+    password_file: Path | None = None
     verify_tls: bool = True
     ca_file: Path | None = None
     timeout_seconds: float = Field(30, gt=0)
@@ -86,6 +88,8 @@ class MailboxConfig(_Model):
 class StoreConfig(_Model):
     url: str = "sqlite:///var/robot.db"
     archive_dir: Path = Path("var/archive")
+    # `robot purge` removes archived raw mail older than this; filed figures are kept.
+    retention_days: int = Field(1825, ge=30)
 
 
 class Organisation(_Model):
@@ -357,7 +361,7 @@ class Config(_Model):
             port=imap.port,
             security=imap.security,
             username=imap.username,
-            password=_secret(imap.password_env),
+            password=self._secret(imap.password_env, imap.password_file),
             folder=imap.folder,
             verify_tls=imap.verify_tls,
             ca_file=self.path(imap.ca_file) if imap.ca_file else None,
@@ -372,15 +376,22 @@ class Config(_Model):
             port=smtp.port,
             security=smtp.security,
             username=smtp.username,
-            password=_secret(smtp.password_env),
+            password=self._secret(smtp.password_env, smtp.password_file),
             verify_tls=smtp.verify_tls,
             ca_file=self.path(smtp.ca_file) if smtp.ca_file else None,
             timeout=smtp.timeout_seconds,
         )
 
-
-def _secret(env_name: str) -> str:
-    return os.environ.get(env_name, "") if env_name else ""
+    def _secret(self, env_name: str, file: Path | None) -> str:
+        """A password from the environment variable, else from the file (never from config.yaml)."""
+        if env_name and os.environ.get(env_name):
+            return os.environ[env_name]
+        if file is not None:
+            try:
+                return self.path(file).read_text(encoding="utf-8").strip()
+            except OSError:
+                return ""
+        return ""
 
 
 def load_config(path: Path) -> Config:

@@ -14,8 +14,11 @@ from store import tables  # noqa: F401  (registers the tables on SQLModel.metada
 
 def open_engine(url: str) -> Engine:
     """Create the engine (and the SQLite file's folder), and make sure the tables exist."""
+    sqlite_file = None
     if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        sqlite_file = Path(url.removeprefix("sqlite:///"))
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        sqlite_file.touch(mode=0o600, exist_ok=True)  # reports are personal data: owner only
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -69,6 +69,9 @@ class Submission(SQLModel, table=True):
     missing: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     invalid: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     problems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Set when staff accepted an unverified report with `robot accept` (who, and when).
+    accepted_by: str | None = None
+    accepted_at: dt.datetime | None = None
 
 
 class SubmissionValue(SQLModel, table=True):

@@ -1,0 +1,62 @@
+"""`robot accept`: staff accept an unverified report as the unit's own, on the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from robot.errors import RobotError
+from store import queries
+from store.db import session as open_session
+from store.db import to_db_time
+from store.tables import Message, Submission, SubmissionValue
+
+
+@dataclass(frozen=True)
+class Accepted:
+    unit_code: str
+    period_id: str
+    version: int
+    state: str
+
+
+def accept(engine: Engine, message_id: str, by: str, now: dt.datetime) -> list[Accepted]:
+    """File every unverified report of the mail with this Message-ID as a new version.
+
+    The unverified row stays as it was (history); a copy becomes the unit's current report,
+    marked with who accepted it and when.
+    """
+    wanted = message_id.strip()
+    wanted = wanted if wanted.startswith("<") else f"<{wanted}>"
+    done: list[Accepted] = []
+    with open_session(engine) as session:
+        messages = session.exec(select(Message).where(Message.message_id == wanted)).all()
+        if not messages:
+            raise RobotError(f"no message with Message-ID {wanted}")
+        pending = session.exec(select(Submission).where(
+            Submission.message_pk.in_([m.id for m in messages]),  # type: ignore[union-attr]
+            Submission.state == "unverified",
+        )).all()
+        if not pending:
+            raise RobotError(f"message {wanted} holds no unverified report")
+        for original in pending:
+            state = "complete" if not original.missing and not original.invalid else "incomplete"
+            version = queries.next_version(session, original.unit_code, original.period_id)
+            queries.supersede(session, original.unit_code, original.period_id)
+            copy = Submission(
+                **original.model_dump(exclude={"id", "version", "state", "is_current",
+                                               "accepted_by", "accepted_at"}),
+                version=version, state=state, is_current=True,
+                accepted_by=by, accepted_at=to_db_time(now),
+            )
+            session.add(copy)
+            session.flush()
+            for value in queries.values_of(session, [original.id])[original.id]:
+                session.add(SubmissionValue(**value.model_dump(exclude={"id", "submission_id"}),
+                                            submission_id=copy.id))
+            done.append(Accepted(copy.unit_code, copy.period_id, version, state))
+        session.commit()
+    return done
