@@ -24,13 +24,20 @@ class ParseLimits:
     max_rows: int = 5000  # rows read per sheet; the rest is skipped with a warning
     max_columns: int = 60  # columns read per sheet row
     max_cells: int = 200_000  # non-empty cells read per document
-    max_paragraphs: int = 5000  # docx paragraphs read
+    max_paragraphs: int = 5000  # docx paragraphs, or text lines of a PDF or mail body, read
+    max_pages: int = 50  # PDF pages read
+    max_members: int = 20  # files read from a .zip archive
+    convert_seconds: float = 20  # LibreOffice conversion of one .doc
 
 
 def check_size(data: bytes, limits: ParseLimits) -> None:
     """Refuse a file larger than ``limits.max_bytes`` before looking inside it."""
     if len(data) > limits.max_bytes:
         raise ParseError("too_large", f"{len(data)} bytes, more than the limit of {limits.max_bytes} bytes")
+
+
+_XML_PROLOG_BYTES = 64 * 1024
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
 
 
 def open_zip(data: bytes, limits: ParseLimits) -> zipfile.ZipFile:
@@ -60,3 +67,22 @@ def open_zip(data: bytes, limits: ParseLimits) -> zipfile.ZipFile:
                 f"{member.filename} expands {ratio:.0f} times, more than {limits.max_ratio:g}",
             )
     return archive
+
+
+def refuse_dtd(archive: zipfile.ZipFile) -> None:
+    """Refuse an Office file whose XML parts declare a DTD or entities (billion laughs).
+
+    Office never writes a DOCTYPE, so one is hostile or broken; checking the prolog here keeps
+    entity expansion away from every XML parser behind (python-docx, openpyxl).
+    """
+    for member in archive.infolist():
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(member) as part:
+                head = part.read(_XML_PROLOG_BYTES)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+            raise ParseError("corrupt", f"{member.filename} cannot be unpacked ({exc})") from None
+        folded = head.replace(b"\x00", b"").lower()  # UTF-16 parts too
+        if any(marker in folded for marker in _DTD_MARKERS):
+            raise ParseError("limits", f"{member.filename} declares a DTD or XML entities")

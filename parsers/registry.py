@@ -5,22 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
+from parsers.archive_reader import read_archive
+from parsers.doc_reader import read_doc
 from parsers.docx_reader import read_docx
-from parsers.limits import ParseLimits, check_size, open_zip
+from parsers.limits import ParseLimits, check_size, open_zip, refuse_dtd
+from parsers.pdf_reader import read_pdf
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
+from parsers.text_reader import numbered_lines, read_text
+from parsers.xls_reader import read_xls
 from parsers.xlsx_reader import read_xlsx
 
 Reader = Callable[..., ParsedReport]
 
-_READERS: dict[str, Reader] = {"xlsx": read_xlsx, "docx": read_docx}
-_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".docx": "docx"}
-_OLD_OFFICE = {".doc": "Word 97-2003 (.doc)", ".xls": "Excel 97-2003 (.xls)"}
+_READERS: dict[str, Reader] = {
+    "xlsx": read_xlsx, "docx": read_docx, "xls": read_xls, "doc": read_doc, "pdf": read_pdf,
+}
+_EXTENSIONS = {
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".docx": "docx", ".xls": "xls", ".doc": "doc", ".pdf": "pdf",
+    ".zip": "zip", ".txt": "text",
+}
+_OOXML = frozenset({".xlsx", ".xlsm", ".docx"})
 _IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".gif", ".bmp", ".webp"}
 )
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: old Office, or encrypted OOXML
+# Stream names in an OLE2 directory (UTF-16LE) that say what the compound file holds.
+_CFB_STREAMS = {
+    "encrypted": "EncryptedPackage".encode("utf-16-le"),
+    "xls": "Workbook".encode("utf-16-le"),
+    "doc": "WordDocument".encode("utf-16-le"),
+}
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _PDF = b"%PDF"
 _IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
@@ -38,35 +54,62 @@ def parse_attachment(
     limits = limits or ParseLimits()
     check_size(data, limits)
     kind = detect_kind(filename, data, limits)
+    if kind == "zip":
+        return read_archive(data, schema, limits, filename=filename, parse_member=_parse_member)
+    if kind == "text":
+        text = data.decode("utf-8", errors="replace")
+        return [read_text(numbered_lines(text, "dòng"), schema, limits, filename=filename)]
     return [_READERS[kind](data, schema, limits, filename=filename)]
 
 
+def _parse_member(filename: str, data: bytes, schema: Schema, limits: ParseLimits) -> list[ParsedReport]:
+    """A file inside a zip archive: any type but another archive."""
+    check_size(data, limits)
+    kind = detect_kind(filename, data, limits)
+    if kind == "zip":
+        raise ParseError("unsupported", f"{filename}: an archive inside an archive is not opened")
+    return parse_attachment(filename, data, schema, limits)
+
+
 def detect_kind(filename: str, data: bytes, limits: ParseLimits) -> str:
-    """ "xlsx" or "docx" from the content, or ParseError saying why the file is not read."""
+    """The reader for a file ("xlsx", "docx", "xls", "doc", "pdf", "zip", "text"), or ParseError."""
     extension = PurePath(filename).suffix.lower()
     if data.startswith(_CFB):
-        if extension in _EXTENSIONS:
-            # Office saves a password-protected .xlsx/.docx inside an OLE2 container.
-            raise ParseError("encrypted", f"{filename} is password-protected")
-        old = _OLD_OFFICE.get(extension, "an OLE2 compound file")
-        raise ParseError("unsupported", f"{filename} is {old}; save it as .docx or .xlsx")
+        return _compound_kind(filename, data, extension)
     if data.startswith(_ZIP):
         with open_zip(data, limits) as archive:
             names = set(archive.namelist())
+            if "xl/workbook.xml" in names or "word/document.xml" in names:
+                refuse_dtd(archive)
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
-        if extension in _EXTENSIONS:
+        if extension in _OOXML:
             raise ParseError("corrupt", f"{filename} is a zip file with no workbook or document inside")
-        raise ParseError("unsupported", f"{filename} is a zip archive of a type not read")
+        return "zip"
     if data.startswith(_IMAGES) or extension in _IMAGE_EXTENSIONS or _is_heic(data):
         raise ParseError("scanned", f"{filename} is a picture; send the Word or Excel file")
     if data.startswith(_PDF) or extension == ".pdf":
-        raise ParseError("unsupported", f"{filename} is a PDF; send the Word or Excel file")
+        return "pdf"
+    if extension == ".txt":
+        return "text"
     if extension in _EXTENSIONS:
-        raise ParseError("corrupt", f"{filename} is not an Office file inside")
+        raise ParseError("corrupt", f"{filename} is not a {extension} file inside")
     raise ParseError("unsupported", f"{filename}: type {extension or '(none)'} is not read")
+
+
+def _compound_kind(filename: str, data: bytes, extension: str) -> str:
+    """An OLE2 file: an encrypted .xlsx/.docx, an old .xls or an old .doc."""
+    # Office saves a password-protected .xlsx/.docx inside an OLE2 container.
+    if _CFB_STREAMS["encrypted"] in data or extension in _OOXML:
+        raise ParseError("encrypted", f"{filename} is password-protected")
+    for kind in ("xls", "doc"):
+        if _CFB_STREAMS[kind] in data:
+            return kind
+    if extension in (".xls", ".doc"):
+        return extension[1:]
+    raise ParseError("unsupported", f"{filename} is an OLE2 compound file of a type not read")
 
 
 def _is_heic(data: bytes) -> bool:

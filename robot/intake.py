@@ -25,7 +25,7 @@ from parsers.report import ParsedReport, ParseError
 from robot.archive import archive_raw
 from robot.config import Config, Unit
 from robot.outbox import Thread, enqueue
-from robot.parsing import read_attachments
+from robot.parsing import read_attachments, read_body
 from robot.periods import Period, period_by_id, pick_period
 from robot.replies import (
     Reply,
@@ -38,6 +38,12 @@ from robot.replies import (
 from robot.blank_template import blank_template
 from robot.units import unit_named
 from robot.validate import Validation, validate
+from robot.wording import (
+    foreign_report_remark,
+    other_files_remark,
+    unit_mismatch_remark,
+    unread_file_remark,
+)
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
@@ -59,11 +65,13 @@ class Intake:
     unit: Unit | None = None
     reports: list[ParsedReport] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
-    report: ParsedReport | None = None
+    report: ParsedReport | None = None  # the one filed for the sender's unit
+    foreign: list[tuple[ParsedReport, Unit]] = field(default_factory=list)  # kept for other units
     period: Period | None = None
     check: Validation | None = None
     outcome: str = ""
     notes: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)  # told to the sender below the figures
 
     @property
     def received_at(self) -> dt.datetime:
@@ -116,12 +124,36 @@ def _read(config: Config, intake: Intake) -> None:
     intake.unit = config.unit_by_email(mail.sender)
     intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
     reports, failures = read_attachments(config, mail.attachments)
+    if not reports:
+        body = read_body(config, mail)
+        reports = [body] if body is not None else []
     intake.reports, intake.unreadable = reports, failures
-    if reports:
-        # The fullest document is the report; others (a cover letter) are noted.
-        intake.report = max(reports, key=lambda r: len(r.values))
-        if len(reports) > 1:
-            intake.notes.append(f"{len(reports)} documents with figures; filed {intake.report.filename}")
+    _choose_report(config, intake)
+
+
+def _choose_report(config: Config, intake: Intake) -> None:
+    """Which document is the sender's report and which belong to other units.
+
+    A sender files only for its own unit: the fullest document naming that unit (or no
+    registered unit) is filed. Documents naming another registered unit are kept as unverified
+    for that unit and shown to staff. A lone document naming another unit is still filed for
+    the sender (most often a neighbour's template reused), with the mismatch flagged.
+    """
+    ranked = sorted(intake.reports, key=lambda r: len(r.values), reverse=True)
+    named = [(report, unit_named(config, report.unit_hint)) for report in ranked]
+    if intake.unit is None:
+        intake.report = ranked[0] if ranked else None
+        intake.foreign = [(report, unit) for report, unit in named if unit is not None]
+        return
+    own = [report for report, unit in named if unit is None or unit.code == intake.unit.code]
+    foreign = [(report, unit) for report, unit in named if unit is not None and unit.code != intake.unit.code]
+    if not own and len(foreign) == 1:
+        own, foreign = [foreign[0][0]], []
+    intake.report = own[0] if own else None
+    intake.foreign = foreign
+    if len(own) > 1:
+        intake.notes.append(f"{len(own)} documents with figures; filed {own[0].filename}")
+        intake.remarks.append(other_files_remark(own[0].filename, [r.filename for r in own[1:]]))
 
 
 def _decide_and_store(config: Config, session: Session, intake: Intake, mailbox: str,
@@ -143,7 +175,7 @@ def _decide_and_store(config: Config, session: Session, intake: Intake, mailbox:
     elif intake.authentication is not None and intake.authentication.failed:
         _unauthenticated(config, session, intake, message)
     elif intake.report is None:
-        reply = _no_report(config, session, intake)
+        reply = _no_report(config, session, intake, message)
     else:
         reply = _file_report(config, session, intake, message)
     message.outcome = intake.outcome
@@ -172,15 +204,11 @@ def _message_row(intake: Intake, mailbox: str, now: dt.datetime) -> Message:
 def _unknown_sender(config: Config, session: Session, intake: Intake, message: Message,
                     now: dt.datetime) -> Reply | None:
     """Keep a document that names a registered unit as unverified; answer at most N a day."""
-    if intake.report is not None:
-        named = unit_named(config, intake.report.unit_hint)
-        if named is not None:
-            intake.period = _period_for(config, session, intake, named)
-            message.unit_code = named.code
-            session.add(message)
-            session.flush()
-            _store_submission(config, session, intake, named, message, state="unverified")
-            intake.notes.append(f"document names {named.code}; kept as unverified")
+    if intake.foreign:
+        report, named = intake.foreign[0]
+        message.unit_code = named.code
+        intake.period = _period_for(config, session, intake, named, report)
+    _keep_foreign(config, session, intake, message)
     since = to_db_time(now - dt.timedelta(days=1))
     sent = queries.replies_sent_to(session, intake.mail.sender, "unknown-sender", since)
     if not intake.mail.sender or sent >= config.replies.unknown_sender_per_day:
@@ -199,23 +227,28 @@ def _unauthenticated(config: Config, session: Session, intake: Intake, message: 
     intake.outcome = "unverified"
     intake.notes.append(f"sender not authenticated ({intake.authentication.reason})")
     if intake.report is not None:
-        intake.period = _period_for(config, session, intake, unit)
+        intake.period = _period_for(config, session, intake, unit, intake.report)
         session.add(message)
         session.flush()
-        _store_submission(config, session, intake, unit, message, state="unverified")
+        _store_submission(config, session, unit, intake.report, intake.period,
+                          validate(config, intake.report, unit.type), intake.received_at, message,
+                          state="unverified")
 
 
-def _no_report(config: Config, session: Session, intake: Intake) -> Reply:
+def _no_report(config: Config, session: Session, intake: Intake, message: Message) -> Reply:
     unit = intake.unit
     assert unit is not None
-    intake.period = _period_for(config, session, intake, unit)
+    intake.period = _period_for(config, session, intake, unit, None)
+    _keep_foreign(config, session, intake, message)
     if not intake.mail.attachments:
         intake.outcome = "no_attachment"
         return no_attachment_notice(config, unit, intake.received_at, intake.mail.subject)
     intake.outcome = "unreadable"
     failed = {name for name, _ in intake.unreadable}
-    files = list(intake.unreadable) + [
-        (a.filename, "no_figures") for a in intake.mail.attachments if a.filename not in failed
+    foreign = {report.filename for report, _ in intake.foreign}
+    files = list(intake.unreadable) + [(name, "other_unit") for name in sorted(foreign)] + [
+        (a.filename, "no_figures") for a in intake.mail.attachments
+        if a.filename not in failed and not any(name.startswith(a.filename) for name in foreign)
     ]
     intake.notes.append(", ".join(f"{name}: {reason}" for name, reason in files))
     return unreadable_notice(config, unit, files, intake.received_at, intake.mail.subject)
@@ -224,26 +257,52 @@ def _no_report(config: Config, session: Session, intake: Intake) -> Reply:
 def _file_report(config: Config, session: Session, intake: Intake, message: Message) -> Reply:
     unit, report = intake.unit, intake.report
     assert unit is not None and report is not None
-    intake.period = _period_for(config, session, intake, unit)
+    intake.period = _period_for(config, session, intake, unit, report)
     intake.check = validate(config, report, unit.type)
     named = unit_named(config, report.unit_hint)
     if named is not None and named.code != unit.code:
         intake.notes.append(f"document names {named.code}, sender is {unit.code}")
+        intake.remarks.append(unit_mismatch_remark(report.filename, named.name, unit.name))
+    for name, reason in intake.unreadable:
+        # A signed scan beside the report is expected: it stays in the archived mail.
+        intake.notes.append(f"{name}: {'archived scan' if reason == 'scanned' else reason}")
+        if reason != "scanned":
+            intake.remarks.append(unread_file_remark(name, reason))
     session.add(message)
     session.flush()
     state = "complete" if intake.check.complete else "incomplete"
-    submission = _store_submission(config, session, intake, unit, message, state=state)
+    submission = _store_submission(config, session, unit, report, intake.period, intake.check,
+                                   intake.received_at, message, state=state)
+    _keep_foreign(config, session, intake, message)
     intake.outcome = "accepted" if state == "complete" else "incomplete"
     if state == "complete":
         return acknowledgement(config, unit, intake.period, report, intake.check,
-                               intake.received_at, submission.version, intake.mail.subject)
+                               intake.received_at, submission.version, intake.mail.subject,
+                               remarks=intake.remarks)
     return incomplete_notice(config, unit, intake.period, report, intake.check,
-                             intake.received_at, intake.mail.subject)
+                             intake.received_at, intake.mail.subject, remarks=intake.remarks)
 
 
-def _period_for(config: Config, session: Session, intake: Intake, unit: Unit) -> Period:
+def _keep_foreign(config: Config, session: Session, intake: Intake, message: Message) -> None:
+    """Documents naming other registered units: kept as unverified for them, never filed."""
+    if not intake.foreign:
+        return
+    session.add(message)
+    session.flush()
+    for report, unit in intake.foreign:
+        period = _period_for(config, session, intake, unit, report)
+        _store_submission(config, session, unit, report, period, validate(config, report, unit.type),
+                          intake.received_at, message, state="unverified")
+        intake.notes.append(f"{report.filename} names {unit.code}; kept as unverified")
+        if intake.unit is not None:
+            intake.remarks.append(foreign_report_remark(report.filename, unit.name))
+
+
+def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
+                report: ParsedReport | None) -> Period:
+    """The period of a report: its own words first, then the subject, then the received date."""
     filed = queries.filed_periods(session, unit.code)
-    hints = [intake.report.period_hint if intake.report else None, intake.mail.subject]
+    hints = [report.period_hint if report else None, intake.mail.subject]
     period = pick_period(config, intake.received_at, [h for h in hints if h], filed)
     if period is None:
         intake.notes.append("named period does not exist; picked from the received date")
@@ -252,11 +311,9 @@ def _period_for(config: Config, session: Session, intake: Intake, unit: Unit) ->
     return period
 
 
-def _store_submission(config: Config, session: Session, intake: Intake, unit: Unit,
-                      message: Message, *, state: str) -> Submission:
-    report, period = intake.report, intake.period
-    assert report is not None and period is not None
-    check = intake.check or validate(config, report, unit.type)
+def _store_submission(config: Config, session: Session, unit: Unit, report: ParsedReport,
+                      period: Period, check: Validation, received_at: dt.datetime, message: Message,
+                      *, state: str) -> Submission:
     if state == "unverified":
         version = 0
     else:
@@ -264,8 +321,8 @@ def _store_submission(config: Config, session: Session, intake: Intake, unit: Un
         queries.supersede(session, unit.code, period.id)
     submission = Submission(
         unit_code=unit.code, period_id=period.id, version=version, state=state,
-        is_current=state != "unverified", on_time=period.is_on_time(intake.received_at),
-        received_at=to_db_time(intake.received_at), message_pk=message.id,
+        is_current=state != "unverified", on_time=period.is_on_time(received_at),
+        received_at=to_db_time(received_at), message_pk=message.id,
         filename=report.filename, missing=check.missing, invalid=check.invalid,
         problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
     )

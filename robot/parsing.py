@@ -1,20 +1,123 @@
-"""Reading a mail's attachments with the parsers, one failure never stopping the others."""
+"""Reading a mail's files with the parsers in a worker process that is killed when it overruns.
+
+A hostile file (zip bomb, XML bomb, a million rows) must cost one "unreadable" reply, never the
+poll: every attachment is parsed in a child process with a time limit and an address-space
+limit. The child is forked from a forkserver that has the parsers imported, and it is kept for
+the next file, so the cost is one small round trip per file; only a kill starts a new one.
+"""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
+import multiprocessing
+import resource
+import re
+import time
+from multiprocessing.connection import Connection
 
-from mailer.incoming import Attachment
+from mailer.html_text import html_to_text
+from mailer.incoming import Attachment, IncomingMail
 from parsers.limits import ParseLimits
 from parsers.registry import parse_attachment
 from parsers.report import ParsedReport, ParseError
+from parsers.schema import Schema
+from parsers.text_reader import numbered_lines, read_text
 from robot.config import Config
 
 log = logging.getLogger(__name__)
 
+WORKER_ADDRESS_SPACE = 1024 * 1024 * 1024  # past this a parse fails with MemoryError: "limits"
+# A report typed into the mail body has several figures; a cover letter may name one by chance.
+MIN_BODY_FIELDS = 3
+# Where a reply starts quoting earlier mail: the robot's own acknowledgement must not be re-read.
+_QUOTE_START = re.compile(
+    r"^\s*(>|-{2,}\s*(original message|thư gốc|forwarded message)|(on|vào)\b.*\b(wrote|đã viết):\s*$)",
+    re.IGNORECASE,
+)
+
 
 def parse_limits(config: Config) -> ParseLimits:
     return ParseLimits(max_bytes=int(config.limits.max_attachment_mb * 1024 * 1024))
+
+
+class ParseWorker:
+    """One child process that parses files; killed and replaced when a file takes too long."""
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["parsers.registry"])
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self.peak_rss_kib = 0  # the largest peak RSS any worker reported
+
+    def parse(self, filename: str, data: bytes, schema: Schema, limits: ParseLimits,
+              timeout: float) -> list[ParsedReport]:
+        """The reports in one file, or ParseError (``timeout`` when the worker had to be killed)."""
+        conn = self._start()
+        try:
+            conn.send((filename, data, schema, limits))
+            if not conn.poll(timeout):
+                self.stop()
+                raise ParseError("timeout", f"{filename}: no result after {timeout:g} s")
+            status, payload, rss_kib = conn.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise ParseError("limits", f"{filename}: the parser process died ({exc})") from None
+        self.peak_rss_kib = max(self.peak_rss_kib, rss_kib)
+        if status == "ok":
+            return payload
+        raise ParseError(*payload)
+
+    def _start(self) -> Connection:
+        if self._process is None or not self._process.is_alive() or self._conn is None:
+            self.stop()
+            parent, child = self._context.Pipe()
+            self._process = self._context.Process(target=_serve, args=(child,), daemon=True,
+                                                  name="parse-worker")
+            self._process.start()
+            child.close()
+            self._conn = parent
+        return self._conn
+
+    def stop(self) -> None:
+        """Kill the worker (a new one starts with the next file)."""
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+        self._process = self._conn = None
+
+
+def _serve(conn: Connection) -> None:
+    """The worker's loop: parse what the robot sends until the pipe closes."""
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
+    while True:
+        try:
+            filename, data, schema, limits = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple = ("ok", parse_attachment(filename, data, schema, limits))
+        except ParseError as exc:
+            answer = ("error", (exc.reason, exc.detail))
+        except MemoryError:
+            answer = ("error", ("limits", f"{filename}: more memory than the worker may use"))
+        except Exception as exc:  # a parser bug must not lose the message
+            logging.getLogger(__name__).exception("parser crashed on %s", filename)
+            answer = ("error", ("corrupt", f"{type(exc).__name__}: {exc}"))
+        del data
+        conn.send((*answer, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
+
+@functools.cache
+def shared_worker() -> ParseWorker:
+    """The process's parse worker, started on first use and stopped at exit."""
+    worker = ParseWorker()
+    atexit.register(worker.stop)
+    return worker
 
 
 def read_attachments(
@@ -25,14 +128,32 @@ def read_attachments(
     reports: list[ParsedReport] = []
     failures: list[tuple[str, str]] = []
     for attachment in attachments:
+        started = time.perf_counter()
         try:
-            found = parse_attachment(attachment.filename, attachment.data, schema, limits)
+            if len(attachment.data) > limits.max_bytes:  # not worth sending to the worker
+                raise ParseError("too_large", f"{len(attachment.data)} bytes")
+            found = shared_worker().parse(attachment.filename, attachment.data, schema, limits,
+                                          config.limits.parse_timeout_seconds)
         except ParseError as exc:
+            log.info("%s unreadable: %s", attachment.filename, exc)
             failures.append((attachment.filename, exc.reason))
             continue
-        except Exception:  # a parser bug must not lose the message
-            log.exception("parser crashed on %s", attachment.filename)
-            failures.append((attachment.filename, "corrupt"))
-            continue
+        log.debug("%s parsed in %.0f ms", attachment.filename, 1000 * (time.perf_counter() - started))
         reports += [report for report in found if report.is_report]
     return reports, failures
+
+
+def read_body(config: Config, mail: IncomingMail) -> ParsedReport | None:
+    """A report typed into the mail body (plain text, else the HTML as text), if it is one."""
+    text = mail.text_body if mail.text_body.strip() else html_to_text(mail.html_body)
+    if not text.strip():
+        return None
+    own_words = []
+    for line in text.splitlines():
+        if _QUOTE_START.match(line):
+            break
+        own_words.append(line)
+    lines = numbered_lines("\n".join(own_words), "thân thư")
+    report = read_text(lines, config.schema(), parse_limits(config), filename="(nội dung thư)")
+    # Quoted earlier mail ("> ...") is the robot's own reply or someone else's words.
+    return report if len(report.values) >= MIN_BODY_FIELDS else None

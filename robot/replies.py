@@ -65,17 +65,19 @@ def _common(config: Config, received_at: dt.datetime) -> dict:
 
 def acknowledgement(config: Config, unit: Unit, period: Period, report: ParsedReport,
                     check: Validation, received_at: dt.datetime, version: int,
-                    original_subject: str) -> Reply:
+                    original_subject: str, remarks: list[str] | None = None) -> Reply:
     text = _render(
         "ack", **_common(config, received_at), unit_name=unit.name, period_title=period.title,
         filename=report.filename, on_time=period.is_on_time(received_at),
         due=show_day(period.due_day), version=version, figures=_figures(check.fields, report),
+        remarks=remarks or [],
     )
     return Reply("ack", _subject("ack", original_subject, period), text)
 
 
 def incomplete_notice(config: Config, unit: Unit, period: Period, report: ParsedReport,
-                      check: Validation, received_at: dt.datetime, original_subject: str) -> Reply:
+                      check: Validation, received_at: dt.datetime, original_subject: str,
+                      remarks: list[str] | None = None) -> Reply:
     specs = {spec.key: spec for spec in check.fields}
     missing = [{"code": specs[k].code, "label": specs[k].label} for k in check.missing]
     problems = [
@@ -89,6 +91,7 @@ def incomplete_notice(config: Config, unit: Unit, period: Period, report: Parsed
         "incomplete", **_common(config, received_at), unit_name=unit.name,
         period_title=period.title, filename=report.filename, missing=missing, problems=problems,
         figures=_figures(check.fields, report), due=show_day(period.due_day),
+        remarks=remarks or [],
     )
     return Reply("incomplete", _subject("incomplete", original_subject, period), text,
                  fields=check.missing + check.invalid, attach_template=True)

@@ -21,6 +21,15 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
         "định dạng tệp này chưa đọc được tự động",
         "Xin gửi tệp Word (.docx) hoặc Excel (.xlsx).",
     ),
+    "old_word": (
+        "tệp Word cũ (.doc, Word 97-2003) chưa đọc được tự động",
+        "Xin mở tệp bằng Word, chọn Lưu thành (Save As) kiểu “Word Document (.docx)” rồi gửi lại.",
+    ),
+    "other_unit": (
+        "tệp là báo cáo của đơn vị khác",
+        "Sở chỉ ghi nhận báo cáo của mỗi đơn vị khi gửi từ địa chỉ thư đã đăng ký của đơn vị đó; "
+        "tệp đã được lưu để cán bộ của Sở kiểm tra.",
+    ),
     "timeout": ("tệp quá phức tạp để đọc tự động", "Xin gửi tệp theo mẫu báo cáo đính kèm."),
     "limits": ("tệp quá phức tạp để đọc tự động", "Xin gửi tệp theo mẫu báo cáo đính kèm."),
     "no_figures": (
@@ -32,6 +41,32 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
 
 def file_problem(reason: str) -> tuple[str, str]:
     return FILE_PROBLEMS.get(reason, FILE_PROBLEMS["corrupt"])
+
+
+def unit_mismatch_remark(filename: str, named: str, sender_unit: str) -> str:
+    """Said when the filed document names another unit than the sender's address."""
+    return (f"Tệp “{filename}” ghi tên đơn vị “{named}”, khác với đơn vị của địa chỉ gửi thư "
+            f"({sender_unit}). Báo cáo được ghi nhận cho {sender_unit}; cán bộ của Sở sẽ kiểm tra lại.")
+
+
+def foreign_report_remark(filename: str, named: str) -> str:
+    """Said about a document in the mail that is another unit's report."""
+    return (f"Tệp “{filename}” là báo cáo của {named}. Sở chỉ ghi nhận báo cáo của mỗi đơn vị khi "
+            f"gửi từ địa chỉ thư đã đăng ký của đơn vị đó, nên tệp này được lưu để cán bộ kiểm tra, "
+            f"chưa tính là báo cáo của {named}.")
+
+
+def other_files_remark(filed: str, others: list[str]) -> str:
+    """Said when several documents of the sender's unit came in one mail."""
+    names = ", ".join(f"“{name}”" for name in others)
+    return (f"Thư có nhiều tệp báo cáo của đơn vị; hệ thống ghi nhận tệp “{filed}” (nhiều số liệu "
+            f"nhất), không ghi nhận {names}. Nếu chọn chưa đúng, xin gửi lại chỉ một tệp báo cáo.")
+
+
+def unread_file_remark(filename: str, reason: str) -> str:
+    """Said about a file beside the filed report that could not be read."""
+    words, advice = file_problem(reason)
+    return f"Không đọc được tệp “{filename}”: {words}. {advice}"
 
 
 def show_value(spec: FieldSpec, value: Value | None) -> str:
