@@ -19,6 +19,7 @@ from robot.blank_template import template_bytes
 from robot.checks import server_checks, settings_problems
 from robot.clock import make_clock
 from robot.config import Config, load_config
+from robot.digest.build import make_digest, queue_digest, write_digest
 from robot.errors import ConfigError
 from robot.logs import setup_logging
 from robot.periods import period_by_id
@@ -239,3 +240,38 @@ def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = Fa
     if not dry_run:
         result = flush(config, engine, moment)
         out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    now: NowOption = None,
+    dry_run: DryRunOption = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Also write the digest's files into this folder.")] = None,
+) -> None:
+    """Build the staff digest (open and recently closed periods) and mail it to digest.recipients.
+
+    --out writes digest.html, the chart(s), the workbook and the Word draft of the department's
+    report into a folder; --dry-run queues and sends nothing.
+
+    Example: robot digest --dry-run --out bao-cao-tuan
+    """
+    config = ctx.obj.config()
+    engine = ctx.obj.engine(config)
+    moment = make_clock(now, config.tz)()
+    built = make_digest(config, engine, moment)
+    for figures in built.periods:
+        total = figures.total
+        out.print(f"{figures.period.title}: phải nộp {total.expected}, đã nộp đủ {total.states['complete']}, "
+                  f"đúng hạn {total.on_time}, chưa nộp {total.states['missing']}")
+    if out_dir is not None:
+        written = write_digest(built, out_dir)
+        out.print(f"Đã ghi {len(written)} tệp vào {out_dir}")
+    if dry_run:
+        return
+    if not config.digest.recipients:
+        err.print("[red]Chưa có người nhận (digest.recipients) — không gửi.[/red]")
+        raise typer.Exit(2)
+    queue_digest(config, engine, built)
+    result = flush(config, engine, moment)
+    out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")

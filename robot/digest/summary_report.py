@@ -1,0 +1,115 @@
+"""The department's own report (Nghị định 30/2020 layout), drafted from a period's figures for staff to edit."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+
+from robot.config import Config
+from robot.digest.figures import PeriodFigures
+from robot.digest.words import percent
+
+FONT = "Times New Roman"
+DOTS = "……"
+TABLE_HEADERS = ("Loại đơn vị", "Phải nộp", "Đã nộp đủ", "Đúng hạn", "Đơn vị có ≥1 hình thức TT",
+                 "HSSV được TT / tổng số", "Tỷ lệ HSSV", "Đơn vị có lồng ghép")
+
+
+def summary_report_docx(config: Config, figures: PeriodFigures) -> bytes:
+    """A .docx draft: header, number, place-date, title, the targets, the table, who did not report."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    section.top_margin = section.bottom_margin = Cm(2)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(13)
+    _header(document, config)
+    total = figures.total
+    _line(document, "BÁO CÁO", bold=True, center=True, size=14)
+    _line(document, f"Kết quả thực hiện {config.organisation.programme or 'chương trình'} — "
+                    f"{figures.period.title}", bold=True, center=True)
+    _line(document, "Kính gửi: Ủy ban nhân dân tỉnh; Sở Lao động - Thương binh và Xã hội.", center=True)
+
+    _line(document, "I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True)
+    _line(document, f"Số đơn vị phải báo cáo: {total.expected}; đã nộp đầy đủ: {total.states['complete']} "
+                    f"(tỷ lệ đầy đủ {percent(total.completeness)}); nộp đầy đủ đúng hạn: {total.on_time} "
+                    f"(tỷ lệ đúng hạn {percent(total.timeliness)}); chưa nộp: {total.states['missing']}.")
+
+    targets = config.targets
+    _line(document, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỤ THỂ", bold=True)
+    _line(document, f"1. Đơn vị tổ chức ít nhất {targets.propaganda_min} hình thức tuyên truyền: "
+                    f"{total.propaganda_met}/{total.propaganda_reported} đơn vị có báo cáo; số trường trực "
+                    f"thuộc các Phòng GD&ĐT đã tuyên truyền: {total.schools_reached}/{total.schools_total} "
+                    f"({percent(total.schools_share)}).")
+    _line(document, f"2. Học sinh, sinh viên được tuyên truyền: {total.students_reached:,}/"
+                    f"{total.students_total:,} ({percent(total.students_share)}; chỉ tiêu "
+                    f"{targets.students_percent:g} %).".replace(",", "."))
+    _line(document, f"3. Đơn vị lồng ghép với các chương trình phòng, chống ma túy, mua bán người, HIV/AIDS, "
+                    f"an sinh xã hội: {total.integrated}/{total.integration_reported} đơn vị có báo cáo.")
+    _figures_table(document, figures)
+
+    _line(document, "III. CÁC ĐƠN VỊ CHƯA BÁO CÁO", bold=True)
+    missing = [u.row.unit.name for u in figures.units if u.row.state != "complete"]
+    _line(document, "; ".join(missing) + "." if missing else "Không có.")
+    _line(document, "IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    _line(document, DOTS)
+    _signature(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(document: Document, config: Config) -> None:
+    organisation = config.organisation
+    place = organisation.place or DOTS
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    _cell(left, [(organisation.authority, False, False), (organisation.name, True, False),
+                 (f"Số: {DOTS}/BC-SGDĐT", False, False)])
+    _cell(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False), ("Độc lập - Tự do - Hạnh phúc", True, False),
+                  (f"{place}, ngày {DOTS} tháng {DOTS} năm {DOTS}", False, True)])
+
+
+def _cell(cell: _Cell, lines: list[tuple[str, bool, bool]]) -> None:
+    cell.paragraphs[0].text = ""
+    for index, (text, bold, italic) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(12)
+
+
+def _line(document: Document, text: str, *, bold: bool = False, center: bool = False, size: int = 13) -> None:
+    paragraph = document.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold, run.font.size = bold, Pt(size)
+
+
+def _figures_table(document: Document, figures: PeriodFigures) -> None:
+    table = document.add_table(rows=1, cols=len(TABLE_HEADERS))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, TABLE_HEADERS):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for group in figures.by_type + [figures.total]:
+        cells = table.add_row().cells
+        row = (group.label, group.expected, group.states["complete"], group.on_time,
+               f"{group.propaganda_met}/{group.propaganda_reported}",
+               f"{group.students_reached}/{group.students_total}", percent(group.students_share),
+               f"{group.integrated}/{group.integration_reported}")
+        for cell, value in zip(cells, row):
+            cell.text = str(value)
+
+
+def _signature(document: Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    _cell(left, [("Nơi nhận:", True, True), ("- Như trên;", False, False), ("- Lưu: VT.", False, False)])
+    _cell(right, [("GIÁM ĐỐC", True, False), ("(Ký, ghi rõ họ tên, đóng dấu)", False, True)])
