@@ -98,30 +98,36 @@ class FlushResult:
     failed: int = 0
 
 
-def flush(config: Config, engine: Engine, now: dt.datetime) -> FlushResult:
+def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) -> FlushResult:
     """Send every due mail of the outbox; failures are retried later with doubling delays."""
     result = FlushResult()
     settings = config.smtp_settings()
-    with open_session(engine) as session:
-        pending = queries.due_outbox(session, to_db_time(now))
-    for row in pending:
-        try:
-            send(settings, config.mailbox.address, list(row.recipients), row.raw)
-        except DeliveryError as exc:
-            _record_failure(engine, config, row, exc, now, result)
-            if exc.unreachable:
-                log.warning("SMTP server unreachable, stopping this flush: %s", exc)
-                break
-            continue
+    while True:
         with open_session(engine) as session:
-            stored = session.get(Outbox, row.id)
-            stored.status, stored.sent_at = "sent", to_db_time(now)
-            stored.attempts += 1
-            session.add(stored)
-            session.commit()
-        result.sent += 1
-        log.info("sent %s mail %s to %s", row.kind, row.message_id, row.to_addr)
-    return result
+            pending = queries.due_outbox(session, to_db_time(now), batch)
+        for row in pending:
+            try:
+                send(settings, config.mailbox.address, list(row.recipients), row.raw)
+            except DeliveryError as exc:
+                _record_failure(engine, config, row, exc, now, result)
+                if exc.unreachable:
+                    log.warning("SMTP server unreachable, stopping this flush: %s", exc)
+                    return result
+                continue
+            _mark_sent(engine, row, now)
+            result.sent += 1
+            log.info("sent %s mail %s to %s", row.kind, row.message_id, row.to_addr)
+        if len(pending) < batch:
+            return result
+
+
+def _mark_sent(engine: Engine, row: Outbox, now: dt.datetime) -> None:
+    with open_session(engine) as session:
+        stored = session.get(Outbox, row.id)
+        stored.status, stored.sent_at = "sent", to_db_time(now)
+        stored.attempts += 1
+        session.add(stored)
+        session.commit()
 
 
 def _record_failure(engine: Engine, config: Config, row: Outbox, exc: DeliveryError,

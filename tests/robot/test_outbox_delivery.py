@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from robot.outbox import enqueue, flush
 from store.db import session
 from store.tables import Outbox
 from tests.filling import filled_xlsx
@@ -58,3 +59,16 @@ def test_smtp_server_down_keeps_replies_for_later(robot_env, mailbox, smtp_serve
     (row,) = _outbox(robot_env)
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error
+
+
+def test_flush_sends_everything_due_not_just_one_batch(robot_env, smtp_server):
+    config, engine = robot_env.config, robot_env.engine()
+    now = local(2026, 11, 20, 9, 0)
+    with session(engine) as db:
+        for i in range(25):
+            enqueue(db, config, kind="reminder", to=[f"unit{i}@school.example"], subject="Nhắc",
+                    text="Nhắc nộp báo cáo", now=now, auto_submitted="auto-generated")
+        db.commit()
+    result = flush(config, engine, now, batch=10)
+    assert result.sent == 25
+    assert len(smtp_server.wait_for(25)) == 25
