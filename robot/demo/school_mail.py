@@ -1,0 +1,192 @@
+"""About twenty mails such as units really send, for the last closed and the open period.
+
+Complete templates (.xlsx, .docx), a late one, an incomplete one and its corrected resubmission,
+an edited template, an old .xls, a Word report with prose figures, a consistency breach, a scanned
+image, a forgotten attachment, an unknown sender and an out-of-office auto-reply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from parsers import template_text as text
+from robot.config import Config, Unit
+from robot.demo import forms
+from robot.demo.figures import report_values
+from robot.periods import Period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLS = "application/vnd.ms-excel"
+JPEG = "image/jpeg"
+# The start of a JPEG file: what a phone photo of a signed page looks like to the robot.
+_PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 40
+
+
+@dataclass(frozen=True)
+class SeedMail:
+    """One mail put into the demo mailbox: what it shows, who sent it, when the server got it."""
+
+    scenario: str
+    sender: str
+    received: dt.datetime
+    raw: bytes
+
+
+Writer = Callable[..., bytes]
+
+
+class _Units:
+    """Registered units of the config by type, handed out one at a time so each tells its own story."""
+
+    def __init__(self, config: Config, period: Period) -> None:
+        self._free = [u for u in config.units if u.active_on(period.due_day)]
+
+    def take(self, *types: str) -> Unit:
+        unit = next((u for u in self._free if u.type in types), None) or self._free[0]
+        self._free.remove(unit)
+        return unit
+
+
+def school_mail(config: Config, closed: Period, current: Period, now: dt.datetime) -> list[SeedMail]:
+    """The demo's mailbox: reports for ``closed`` (before and after its deadline) and ``current`` (up to ``now``)."""
+    return _closed_period_mail(config, closed) + _current_period_mail(config, current, now)
+
+
+def _closed_period_mail(config: Config, period: Period) -> list[SeedMail]:
+    units = _Units(config, period)
+
+    def before(days: int, hour: int = 9) -> dt.datetime:
+        return period.deadline - dt.timedelta(days=days) + dt.timedelta(hours=hour)
+
+    resubmitting = units.take("thpt")
+    return [
+        _report(config, period, units.take("thpt"), before(12), "Mẫu Excel của Sở, điền đủ, đúng hạn",
+                forms.filled_xlsx, "xlsx"),
+        _report(config, period, units.take("thpt"), before(5, 14), "Mẫu Word của Sở, điền đủ, đúng hạn",
+                forms.filled_docx, "docx"),
+        _report(config, period, units.take("phong_gddt"), before(3, 16), "Phòng GD&ĐT nộp mẫu Excel",
+                forms.filled_xlsx, "xlsx"),
+        _report(config, period, units.take("cao_dang_su_pham"), before(2, 10), "Tệp Excel cũ (.xls)",
+                _xls, "xls"),
+        _report(config, period, units.take("dai_hoc"), before(1, 15), "Mẫu do đơn vị tự gõ lại (nhãn viết tắt, "
+                "thêm cột, số viết \"1.250\")", forms.edited_xlsx, "xlsx"),
+        _report(config, period, resubmitting, before(8, 11), "Thiếu hai chỉ tiêu bắt buộc",
+                forms.filled_xlsx, "xlsx", drop=2),
+        _report(config, period, resubmitting, before(6, 8), "Gửi lại bản đủ sau thư báo thiếu (lần 2)",
+                forms.filled_xlsx, "xlsx"),
+        _report(config, period, units.take("thpt"), before(-3, 10), "Nộp sau hạn chót (muộn)",
+                forms.filled_xlsx, "xlsx"),
+    ]
+
+
+def _current_period_mail(config: Config, period: Period, now: dt.datetime) -> list[SeedMail]:
+    units = _Units(config, period)
+
+    def ago(days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+        """``days`` before ``now``, at an office hour (never after ``now``)."""
+        day = now.astimezone(config.tz).date() - dt.timedelta(days=days)
+        return min(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=config.tz), now - dt.timedelta(minutes=5))
+
+    early = units.take("thpt")
+    named_by_stranger = units.take("thpt")
+    return [
+        _report(config, period, early, ago(14, 10, 12), "Mẫu Excel của Sở, điền đủ", forms.filled_xlsx, "xlsx"),
+        _report(config, period, units.take("thpt"), ago(6, 15, 40), "Báo cáo Word theo thể thức Nghị định 30, "
+                "số liệu viết trong lời văn", _prose, "docx"),
+        _report(config, period, units.take("phong_gddt"), ago(5, 8, 5), "Phòng GD&ĐT nộp mẫu Word",
+                forms.filled_docx, "docx"),
+        _report(config, period, units.take("phong_gddt"), ago(4, 16, 20), "Số liệu mâu thuẫn giữa hai chỉ tiêu",
+                forms.filled_xlsx, "xlsx", breach=True),
+        _report(config, period, units.take("dai_hoc"), ago(3, 9, 45), "Mẫu do đơn vị tự gõ lại",
+                forms.edited_xlsx, "xlsx"),
+        _report(config, period, units.take("don_vi_truc_thuoc"), ago(3, 14, 10), "Tệp Excel cũ (.xls)", _xls, "xls"),
+        _photo(config, period, units.take("thpt"), ago(2, 10, 30)),
+        _no_attachment(config, period, units.take("thpt"), ago(2, 16, 55)),
+        _stranger(config, period, named_by_stranger, ago(1, 21, 15)),
+        _auto_reply(config, units.take("thpt"), ago(1, 11, 2)),
+        _report(config, period, units.take("cao_dang_su_pham"), ago(1, 15, 30), "Mẫu Excel của Sở, điền đủ",
+                forms.filled_xlsx, "xlsx"),
+        _report(config, period, units.take("thpt"), ago(0, 7, 50), "Mẫu Word của Sở, điền đủ",
+                forms.filled_docx, "docx"),
+    ]
+
+
+def _report(config: Config, period: Period, unit: Unit, received: dt.datetime, scenario: str,
+            writer: Writer, extension: str, *, drop: int = 0, breach: bool = False) -> SeedMail:
+    values = report_values(config, unit, period.id)
+    if drop:
+        required = [f.key for f in config.schema().for_unit_type(unit.type) if f.required]
+        for key in required[1::3][:drop]:
+            values.pop(key)
+    if breach:
+        rule = next(r for r in reversed(config.rules) if r.left in values and r.right in values)
+        values[rule.left] = int(values[rule.right]) + 5
+    data = writer(config.schema(), unit.type, values, unit.name, period.title)
+    kind = {"xlsx": XLSX, "docx": DOCX, "xls": XLS}[extension]
+    filename = f"bao-cao-{period.id}-{unit.code.lower()}.{extension}"
+    return SeedMail(scenario, unit.emails[0], received, _mail(
+        config, unit.emails[0], unit.name, f"{period.title} - {unit.name}", received,
+        body=f"Kính gửi Phòng Giáo dục Trung học,\n{unit.name} gửi {period.title.lower()}.\nTrân trọng.\n",
+        attachments=[(filename, kind, data)]))
+
+
+def _xls(schema, unit_type: str, values: dict, unit_name: str, period: str) -> bytes:
+    return forms.as_xls(forms.filled_xlsx(schema, unit_type, values, unit_name, period))
+
+
+def _prose(schema, unit_type: str, values: dict, unit_name: str, period: str) -> bytes:
+    return forms.prose_docx(schema, unit_type, values, unit_name, period, issuer=text.issuer(schema))
+
+
+def _photo(config: Config, period: Period, unit: Unit, received: dt.datetime) -> SeedMail:
+    return SeedMail("Chỉ gửi ảnh chụp bản giấy (không đọc được số liệu)", unit.emails[0], received, _mail(
+        config, unit.emails[0], unit.name, f"{period.title} - {unit.name} (bản scan)", received,
+        body="Kính gửi Sở,\nTrường gửi bản chụp báo cáo đã ký.\n",
+        attachments=[("bao-cao-da-ky.jpg", JPEG, _PHOTO)]))
+
+
+def _no_attachment(config: Config, period: Period, unit: Unit, received: dt.datetime) -> SeedMail:
+    return SeedMail("Quên đính kèm tệp", unit.emails[0], received, _mail(
+        config, unit.emails[0], unit.name, f"{period.title} - {unit.name}", received,
+        body="Kính gửi Sở,\nTrường xin gửi báo cáo theo yêu cầu.\nTrân trọng.\n"))
+
+
+def _stranger(config: Config, period: Period, named: Unit, received: dt.datetime) -> SeedMail:
+    """A clerk writing from a personal address: the document names a registered unit."""
+    sender = "vanthu.truonghoc.2024@gmail.com"
+    data = forms.filled_xlsx(config.schema(), named.type, report_values(config, named, period.id),
+                             named.name, period.title)
+    return SeedMail(f"Địa chỉ chưa đăng ký (ghi tên {named.name})", sender, received, _mail(
+        config, sender, "Văn thư", f"{period.title} - {named.name}", received,
+        body=f"Em gửi báo cáo của {named.name} ạ.\n",
+        attachments=[(f"bao-cao-{named.code.lower()}.xlsx", XLSX, data)]))
+
+
+def _auto_reply(config: Config, unit: Unit, received: dt.datetime) -> SeedMail:
+    return SeedMail("Thư trả lời tự động (vắng mặt)", unit.emails[0], received, _mail(
+        config, unit.emails[0], unit.name, "Trả lời tự động: Tôi đang nghỉ phép", received,
+        body="Tôi đang nghỉ phép đến hết tuần, sẽ trả lời thư khi trở lại.\n",
+        headers={"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"}))
+
+
+def _mail(config: Config, sender: str, name: str, subject: str, date: dt.datetime, *, body: str,
+          attachments: list[tuple[str, str, bytes]] = (), headers: dict[str, str] | None = None) -> bytes:
+    message = EmailMessage()
+    message["From"] = formataddr((name, sender))
+    message["To"] = config.mailbox.address
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date.astimezone(config.tz))
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    for header, value in (headers or {}).items():
+        message[header] = value
+    message.set_content(body)
+    for filename, kind, data in attachments:
+        maintype, subtype = kind.split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return message.as_bytes(policy=email.policy.SMTP)
