@@ -19,15 +19,17 @@ from robot.blank_template import template_bytes
 from robot.checks import server_checks, settings_problems
 from robot.clock import make_clock
 from robot.config import Config, load_config
+from robot.daemon import Daemon, add_log_file
 from robot.digest.build import make_digest, queue_digest, write_digest
 from robot.errors import ConfigError
+from robot.lock import InstanceLock, LockHeld
 from robot.logs import setup_logging
 from robot.periods import period_by_id
 from robot.outbox import flush
 from robot.poll import poll as run_poll
 from robot.reminders import send_reminders
 from robot.status import StatusRow, default_periods, period_status
-from robot.views import outcome_table, reminders_table, status_table, unknown_senders_table
+from robot.views import heartbeat_table, outcome_table, reminders_table, status_table, unknown_senders_table
 from store.db import open_engine
 from store.db import session as open_session
 
@@ -138,8 +140,10 @@ def status(
         out.print(table)
     with open_session(engine) as session:
         unknown = unknown_senders_table(config, session)
+        heartbeat = heartbeat_table(config, session)
     if unknown is not None:
         out.print(unknown)
+    out.print(heartbeat)
 
 
 class ExportFormat(str, Enum):
@@ -275,3 +279,26 @@ def digest(
     queue_digest(config, engine, built)
     result = flush(config, engine, moment)
     out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")
+
+
+@app.command()
+def run(ctx: typer.Context) -> None:
+    """Run the robot on its schedule until stopped (SIGTERM or Ctrl-C): poll, send, remind, digest.
+
+    Polls every daemon.poll_minutes, retries the outbox, sends reminders daily at reminders.hour
+    and the digest on digest.schedule, in the config's time zone. Only one daemon may run on a
+    database: a second one exits with code 3. Logs go to stderr and to daemon.log_file.
+
+    Example: robot --config /etc/robot/config.yaml run
+    """
+    config = ctx.obj.config()
+    engine = ctx.obj.engine(config)
+    add_log_file(config.log_file)
+    lock = InstanceLock(engine, config.daemon.lock_seconds)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        err.print(f"[red]Một rô-bốt khác đang chạy trên cùng cơ sở dữ liệu[/red] ({exc}); "
+                  "không khởi động thêm.", markup=True)
+        raise typer.Exit(3) from None
+    raise typer.Exit(Daemon(config, engine, lock).run())

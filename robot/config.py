@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mailer.settings import ImapSettings, SmtpSettings
@@ -221,14 +222,24 @@ class DigestConfig(_Model):
 
 
 _WEEKDAYS = "mon|tue|wed|thu|fri|sat|sun"
-_DAY_AND_TIME = re.compile(rf"^(?:{_WEEKDAYS})(?:,(?:{_WEEKDAYS}))* ([01]?\d|2[0-3]):([0-5]\d)$")
+_DAY_AND_TIME = re.compile(rf"^((?:{_WEEKDAYS})(?:,(?:{_WEEKDAYS}))*) ([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def digest_day_and_time(value: str) -> tuple[str, int, int] | None:
+    """("mon", 7, 30) for "mon 07:30"; None when the schedule is not in that form."""
+    found = _DAY_AND_TIME.match(value.strip().lower())
+    return (found.group(1), int(found.group(2)), int(found.group(3))) if found else None
 
 
 def digest_schedule_problem(value: str) -> str | None:
     """Why a digest.schedule cannot be used, or None: "mon 07:30" or a 5-field cron expression."""
-    if _DAY_AND_TIME.match(value.strip().lower()) or len(value.split()) == 5:
+    if digest_day_and_time(value) is not None:
         return None
-    return f"'{value}' is neither a day and time like \"mon 07:30\" nor a 5-field cron expression"
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError:
+        return f"'{value}' is neither a day and time like \"mon 07:30\" nor a 5-field cron expression"
+    return None
 
 
 class TargetsConfig(_Model):

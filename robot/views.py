@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from robot.config import Config
 from robot.poll import PollResult
+from robot.lock import LOCK_NAME
 from robot.reminders import PlannedReminder
 from robot.status import StatusRow
 from store import queries
@@ -108,4 +109,26 @@ def reminders_table(planned: list[PlannedReminder], dry_run: bool) -> Table:
                       escape(item.unit.code), escape(item.unit.name), STATE_WORDS[item.row.state],
                       escape(", ".join(item.to)))
     table.caption = f"Tổng: {len(planned)} thư" if planned else "Không có thư nhắc nào đến hạn"
+    return table
+
+
+def heartbeat_table(config: Config, session: Session) -> Table:
+    """Is the robot alive: last poll and error per folder, the outbox backlog, the daemon's lock."""
+    table = Table(title="Tình trạng hoạt động của rô-bốt")
+    table.add_column("Mục")
+    table.add_column("Tình trạng")
+    for state in queries.poll_states(session):
+        where = escape(f"{state.mailbox} / {state.folder}")
+        table.add_row(f"Lần đọc hộp thư gần nhất ({where})",
+                      _when(from_db_time(state.last_poll_at).astimezone(config.tz) if state.last_poll_at else None)
+                      or "chưa đọc lần nào")
+        table.add_row("Lỗi gần nhất", f"[red]{escape(state.last_error)}[/red]" if state.last_error else "không có")
+    counts = queries.outbox_counts(session)
+    table.add_row("Thư chờ gửi / gửi lỗi", f"{counts.get('pending', 0)} / {counts.get('failed', 0)}")
+    lock = queries.lock_state(session, LOCK_NAME)
+    if lock is None:
+        table.add_row("Chạy thường trực (robot run)", "không chạy")
+    else:
+        beat = from_db_time(lock.heartbeat_at).astimezone(config.tz)
+        table.add_row("Chạy thường trực (robot run)", f"{escape(lock.holder)}, báo sống lúc {_when(beat)}")
     return table
