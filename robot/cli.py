@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -15,21 +18,25 @@ from sqlalchemy.engine import Engine
 
 from mailer.errors import MailboxError
 from robot import export as exporting
+from robot.accept import accept as accept_report
 from robot.blank_template import template_bytes
 from robot.checks import server_checks, settings_problems
-from robot.clock import make_clock
+from robot.clock import make_clock, parse_now
 from robot.config import Config, load_config
 from robot.daemon import Daemon, add_log_file
+from robot.demo.demo_config import shipped_config_path
+from robot.demo.flow import run_demo
 from robot.digest.build import make_digest, queue_digest, write_digest
-from robot.errors import ConfigError
+from robot.errors import ConfigError, RobotError
 from robot.lock import InstanceLock, LockHeld
 from robot.logs import setup_logging
 from robot.periods import period_by_id
 from robot.outbox import flush
 from robot.poll import poll as run_poll
+from robot.purge import purge_archive
 from robot.reminders import send_reminders
 from robot.status import StatusRow, default_periods, period_status
-from robot.views import heartbeat_table, outcome_table, reminders_table, status_table, unknown_senders_table
+from robot.views import STATE_WORDS, heartbeat_table, outcome_table, reminders_table, status_table, unknown_senders_table
 from store.db import open_engine
 from store.db import session as open_session
 
@@ -302,3 +309,69 @@ def run(ctx: typer.Context) -> None:
                   "không khởi động thêm.", markup=True)
         raise typer.Exit(3) from None
     raise typer.Exit(Daemon(config, engine, lock).run())
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's store, mail and digest files.")] = Path("demo-out"),
+    keep_running: Annotated[bool, typer.Option("--keep-running", help="Leave the embedded mail servers up "
+                                               "afterwards (and print how to connect a mail client).")] = False,
+) -> None:
+    """Show the whole robot at work on embedded mail servers, with no mail account needed.
+
+    Starts an IMAP and an SMTP server inside the process on loopback, puts about 20 mails such as
+    schools send into the mailbox (built from the config's units and templates), then polls,
+    replies, sends the reminders due a week before the annual deadline and builds the digest.
+    Uses --config when that file exists, else the shipped config.yaml. Everything is written to
+    --out (default ./demo-out), which starts from an empty store each time.
+
+    Example: robot demo --out /tmp/demo --keep-running
+    """
+    source = ctx.obj.config_path if ctx.obj.config_path.is_file() else shipped_config_path()
+    Context(source).config()  # every problem of the config, printed as `robot check` does
+    if logging.getLogger().level > logging.DEBUG:  # without --verbose, the progress bars speak
+        logging.getLogger().setLevel(logging.WARNING)
+    run_demo(source, out_dir, out, keep_running)
+
+
+@app.command()
+def accept(
+    ctx: typer.Context,
+    message_id: Annotated[str, typer.Argument(help="Message-ID of the unverified mail (see robot status).")],
+    by: Annotated[Optional[str], typer.Option(help="Who accepts it (default: the login name).")] = None,
+    now: NowOption = None,
+) -> None:
+    """Accept an unverified report as the unit's own: it becomes the unit's current version.
+
+    The acceptance is recorded with who and when; the unverified copy stays in the history.
+
+    Example: robot accept '<abc123@mail.example>' --by nguyenvana
+    """
+    config = ctx.obj.config()
+    clock = make_clock(now, config.tz)
+    try:
+        accepted = accept_report(ctx.obj.engine(config), message_id, by or getpass.getuser(), clock())
+    except RobotError as exc:
+        err.print(f"[red]Không chấp nhận được:[/red] {exc}")
+        raise typer.Exit(1) from None
+    for item in accepted:
+        out.print(f"Đã ghi nhận báo cáo của {item.unit_code} cho kỳ {item.period_id}: "
+                  f"lần gửi {item.version}, {STATE_WORDS[item.state]}")
+
+
+@app.command()
+def purge(
+    ctx: typer.Context,
+    before: Annotated[Optional[str], typer.Option(help="ISO date; default: now minus store.retention_days.")] = None,
+    now: NowOption = None,
+) -> None:
+    """Remove archived raw mail received before a date; the filed figures are kept.
+
+    Example: robot purge --before 2021-01-01
+    """
+    config = ctx.obj.config()
+    clock = make_clock(now, config.tz)
+    cutoff = parse_now(before, config.tz) if before else clock() - dt.timedelta(days=config.store.retention_days)
+    removed = purge_archive(ctx.obj.engine(config), cutoff)
+    out.print(f"Đã xoá {removed} thư lưu trữ nhận trước {cutoff:%d/%m/%Y}.")
