@@ -19,13 +19,13 @@ from sqlmodel import Session
 
 from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
-from mailer.incoming import Attachment, IncomingMail, read_message
+from mailer.incoming import Attachment, IncomingMail
 from mailer.screening import Screening, screen
 from parsers.report import ParsedReport, ParseError
 from robot.archive import archive_raw
 from robot.config import Config, Unit
 from robot.outbox import Thread, enqueue
-from robot.parsing import read_attachments, read_body
+from robot.parsing import read_attachments, read_body, read_mail
 from robot.periods import Period, period_by_id, pick_period
 from robot.replies import (
     Reply,
@@ -81,7 +81,8 @@ class Intake:
 def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.datetime) -> str:
     """Handle one fetched message end to end and return its recorded outcome."""
     path, digest = archive_raw(config.archive_dir, raw.raw)
-    intake = Intake(raw=raw, mail=read_message(raw.raw), archive_path=path, sha256=digest)
+    mail, too_large = read_mail(config, raw.raw)
+    intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, unreadable=too_large)
     _read(config, intake)
     with open_session(engine) as session:
         if queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
@@ -123,7 +124,9 @@ def _read(config: Config, intake: Intake) -> None:
         return
     intake.unit = config.unit_by_email(mail.sender)
     intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
-    reports, failures = read_attachments(config, mail.attachments)
+    readable = [a for a in mail.attachments if a.filename not in dict(intake.unreadable)]
+    reports, failures = read_attachments(config, readable)
+    failures = intake.unreadable + failures
     if not reports:
         body = read_body(config, mail)
         reports = [body] if body is not None else []

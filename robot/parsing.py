@@ -9,6 +9,8 @@ the next file, so the cost is one small round trip per file; only a kill starts 
 from __future__ import annotations
 
 import atexit
+import dataclasses
+import email.policy
 import functools
 import logging
 import multiprocessing
@@ -18,7 +20,7 @@ import time
 from multiprocessing.connection import Connection
 
 from mailer.html_text import html_to_text
-from mailer.incoming import Attachment, IncomingMail
+from mailer.incoming import Attachment, IncomingMail, read_message
 from parsers.limits import ParseLimits
 from parsers.registry import parse_attachment
 from parsers.report import ParsedReport, ParseError
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 WORKER_ADDRESS_SPACE = 1024 * 1024 * 1024  # past this a parse fails with MemoryError: "limits"
 # A report typed into the mail body has several figures; a cover letter may name one by chance.
 MIN_BODY_FIELDS = 3
+# Base64 makes an attachment a third larger; a mail past this holds a file past the limit.
+_MIME_OVERHEAD = 1.4
+_PART_HEADER = re.compile(rb"^Content-(?:Disposition|Type):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
+                          re.IGNORECASE | re.MULTILINE)
 # Where a reply starts quoting earlier mail: the robot's own acknowledgement must not be re-read.
 _QUOTE_START = re.compile(
     r"^\s*(>|-{2,}\s*(original message|thư gốc|forwarded message)|(on|vào)\b.*\b(wrote|đã viết):\s*$)",
@@ -40,6 +46,31 @@ _QUOTE_START = re.compile(
 
 def parse_limits(config: Config) -> ParseLimits:
     return ParseLimits(max_bytes=int(config.limits.max_attachment_mb * 1024 * 1024))
+
+
+def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, list[tuple[str, str]]]:
+    """The message, and its files refused as too large when the whole mail is past the limit.
+
+    Python's MIME parser holds several copies of a message while decoding it (a 40 MB mail
+    costs about 200 MB), so a mail too large to hold a readable file is read for its headers
+    and its file names only, and every file in it is answered as too large.
+    """
+    if len(raw) <= _MIME_OVERHEAD * parse_limits(config).max_bytes + 1024 * 1024:
+        return read_message(raw), []
+    end = raw.find(b"\r\n\r\n")
+    head = raw[: end if end >= 0 else raw.find(b"\n\n")]  # slicing, not partition: no copy of the body
+    names = list(dict.fromkeys(name for name in map(_part_filename, _PART_HEADER.findall(raw)) if name))
+    log.info("mail of %d bytes: read headers and file names only", len(raw))
+    mail = dataclasses.replace(
+        read_message(head + b"\r\n\r\n"),
+        attachments=[Attachment(name, "application/octet-stream", b"") for name in names],
+    )
+    return mail, [(name, "too_large") for name in names]
+
+
+def _part_filename(header: bytes) -> str | None:
+    part = email.message_from_bytes(header + b"\r\n\r\n", policy=email.policy.default)
+    return part.get_filename() or part.get_param("name")
 
 
 class ParseWorker:
@@ -135,10 +166,12 @@ def read_attachments(
             found = shared_worker().parse(attachment.filename, attachment.data, schema, limits,
                                           config.limits.parse_timeout_seconds)
         except ParseError as exc:
-            log.info("%s unreadable: %s", attachment.filename, exc)
+            log.info("%s unreadable after %.0f ms: %s", attachment.filename,
+                     1000 * (time.perf_counter() - started), exc)
             failures.append((attachment.filename, exc.reason))
             continue
-        log.debug("%s parsed in %.0f ms", attachment.filename, 1000 * (time.perf_counter() - started))
+        log.info("%s parsed in %.0f ms (parse worker peak RSS %d MiB)", attachment.filename,
+                 1000 * (time.perf_counter() - started), shared_worker().peak_rss_kib // 1024)
         reports += [report for report in found if report.is_report]
     return reports, failures
 
