@@ -99,7 +99,8 @@ class MailboxWatch:
             minutes=f"{self.config.daemon.mailbox_alert_minutes:g}",
         )
         with open_session(self.engine) as session:
-            enqueue(session, self.config, kind="alert", to=recipients, now=now, text=text,
+            # DESIGN §4 has a closed list of kinds: an outage that needs a person is an escalation.
+            enqueue(session, self.config, kind="escalation", to=recipients, now=now, text=text,
                     subject=f"Không kết nối được hộp thư {self.config.mailbox.address}",
                     auto_submitted="auto-generated")
             session.commit()

@@ -64,7 +64,7 @@ def to_xlsx(config: Config, rows: list[StatusRow]) -> bytes:
         sheet.append(list(_record(config, row).values()))
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            _keep_text(cell)
+            keep_text(cell)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
@@ -72,7 +72,8 @@ def to_xlsx(config: Config, rows: list[StatusRow]) -> bytes:
     return buffer.getvalue()
 
 
-def _keep_text(cell: Cell) -> None:
+def keep_text(cell: Cell) -> None:
+    """Keep a cell's text as text: never a formula, whatever the sender wrote."""
     # openpyxl stores any string starting with "=" as a formula; force it to stay text.
     if cell.data_type == "f":
         cell.data_type = "s"

@@ -5,22 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from parsers.report import ParsedReport
 from parsers.schema import FieldSpec
 from robot.config import Config, Unit
 from robot.periods import Period
+from robot.templating import text_templates
 from robot.validate import Validation
 from robot.wording import file_problem, show_day, show_time, show_value
 
-_ENV = Environment(
-    loader=PackageLoader("robot", "templates"),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
 
 SUBJECT_PREFIX = {
     "ack": "Đã nhận báo cáo",
@@ -43,7 +35,7 @@ class Reply:
 
 
 def _render(kind: str, **context) -> str:
-    return _ENV.get_template(f"{kind.replace('-', '_')}.txt.j2").render(**context)
+    return text_templates.get_template(f"{kind.replace('-', '_')}.txt.j2").render(**context)
 
 
 def _subject(kind: str, original: str, period: Period | None) -> str:

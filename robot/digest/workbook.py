@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from robot.config import Config
 from robot.digest.figures import GroupFigures, PeriodFigures, UnitFigures
 from robot.digest.words import STATE_NAMES, on_time_word, yes_no
-from robot.export import _keep_text
+from robot.export import keep_text
 
 MISSING_FILL = PatternFill("solid", fgColor="F8D7DA")  # red: no accepted report
 LATE_FILL = PatternFill("solid", fgColor="FFE5B4")  # orange: filed after the deadline
@@ -106,7 +106,7 @@ def _finish(sheet: Worksheet) -> None:
     """Frozen header, filters, and no sender text ever read as a formula."""
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            _keep_text(cell)
+            keep_text(cell)
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = sheet.dimensions
 

@@ -110,8 +110,8 @@ def test_unreachable_mailbox_backs_off_and_alerts_staff_once(tmp_path, mailbox, 
 
     (alert,) = smtp_server.wait_for(1)
     assert sorted(alert.rcpt_tos) == sorted(config.digest.recipients)
-    assert alert.parsed["X-Report-Robot"] == "alert"
+    assert alert.parsed["X-Report-Robot"] == "escalation"
     moment["now"] = robot.watch.retry_at
     robot.poll_job()
     with session(engine) as db:
-        assert len(db.exec(select(Outbox).where(Outbox.kind == "alert")).all()) == 1, "once per outage"
+        assert len(db.exec(select(Outbox).where(Outbox.kind == "escalation")).all()) == 1, "once per outage"
