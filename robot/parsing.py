@@ -27,6 +27,7 @@ from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
 from parsers.text_reader import numbered_lines, read_text
 from robot.config import Config
+from robot.memory import peak_rss_mib
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class ParseWorker:
         self._context.set_forkserver_preload(["parsers.registry"])
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
-        self.peak_rss_kib = 0  # the largest peak RSS any worker reported
+        self.peak_rss_mib = 0  # the largest peak RSS any worker reported
 
     def parse(self, filename: str, data: bytes, schema: Schema, limits: ParseLimits,
               timeout: float) -> list[ParsedReport]:
@@ -92,11 +93,11 @@ class ParseWorker:
             if not conn.poll(timeout):
                 self.stop()
                 raise ParseError("timeout", f"{filename}: no result after {timeout:g} s")
-            status, payload, rss_kib = conn.recv()
+            status, payload, rss_mib = conn.recv()
         except (EOFError, OSError) as exc:
             self.stop()
             raise ParseError("limits", f"{filename}: the parser process died ({exc})") from None
-        self.peak_rss_kib = max(self.peak_rss_kib, rss_kib)
+        self.peak_rss_mib = max(self.peak_rss_mib, rss_mib)
         if status == "ok":
             return payload
         raise ParseError(*payload)
@@ -140,7 +141,7 @@ def _serve(conn: Connection) -> None:
             logging.getLogger(__name__).exception("parser crashed on %s", filename)
             answer = ("error", ("corrupt", f"{type(exc).__name__}: {exc}"))
         del data
-        conn.send((*answer, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        conn.send((*answer, peak_rss_mib()))
 
 
 @functools.cache
@@ -171,7 +172,7 @@ def read_attachments(
             failures.append((attachment.filename, exc.reason))
             continue
         log.info("%s parsed in %.0f ms (parse worker peak RSS %d MiB)", attachment.filename,
-                 1000 * (time.perf_counter() - started), shared_worker().peak_rss_kib // 1024)
+                 1000 * (time.perf_counter() - started), shared_worker().peak_rss_mib)
         reports += [report for report in found if report.is_report]
     return reports, failures
 

@@ -14,6 +14,7 @@ from mailer.errors import MailboxError
 from mailer.imap import Mailbox
 from robot.config import Config
 from robot.intake import process, record_failure
+from robot.memory import peak_rss_mib
 from robot.outbox import FlushResult, flush
 from store import queries
 from store.db import session as open_session
@@ -71,6 +72,8 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
         result.flushed = flush(config, engine, now())
         raise
     result.flushed = flush(config, engine, now())
+    log.info("poll finished: %d messages, %d replies sent, peak RSS %d MiB",
+             result.processed, result.flushed.sent, peak_rss_mib())
     return result
 
 

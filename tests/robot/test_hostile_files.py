@@ -4,14 +4,12 @@ GIVEN a zip bomb past 1 GB, a billion-laughs .docx, an encrypted .xlsx, a trunca
 sheet with 200,000 rows after its table, each from its own school, then a normal report — WHEN
 one `robot poll` runs as a real process on Dovecot — THEN every hostile file gets the right
 reply, the normal report after them is acknowledged, and the poll's peak memory (the robot and
-its parse worker) stays under 300 MB. A 30 MB attachment gets its own poll: fetching a 41 MB
-mail costs the IMAP client (mailer/, imaplib) 210-300 MB by itself (measured), so there only the
-robot's own part is held to the limit: the mail is never MIME-decoded and the worker stays small.
+its parse worker) stays under 300 MB. A 30 MB attachment gets its own poll, held to the same
+limit: the 41 MB mail is fetched once and never MIME-decoded, and the worker stays small.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -42,12 +40,13 @@ def _poll(robot_env) -> tuple[str, float, int]:
     reader.start()
     process.stdout.read()
     reader.join()
-    # wait4 gives this one process's resource use (RUSAGE_CHILDREN would mix in earlier tests).
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    process.wait()
     text = log[0].decode()
     assert process.returncode == 0, text
-    return text, time.monotonic() - started, usage.ru_maxrss // 1024
+    # The robot reports its own VmHWM: ru_maxrss of a child would include this test runner's
+    # memory at the moment it forked.
+    (peak,) = re.findall(r"poll finished: .* peak RSS (\d+) MiB", text)
+    return text, time.monotonic() - started, int(peak)
 
 
 def _worker_peak(log: str) -> int:
@@ -108,4 +107,4 @@ def test_30_mb_attachment_is_too_large_and_the_next_mail_is_read(robot_env, mail
     ]
     log, peaks = _send_and_poll(robot_env, mailbox, smtp_server, cases, "30 MB poll")
     assert "file names only" in log  # the 41 MB mail was never MIME-decoded
-    assert peaks[1] < MAX_RSS_MIB
+    assert max(peaks) < MAX_RSS_MIB

@@ -27,7 +27,7 @@ def test_overrunning_parse_is_killed_and_the_worker_replaced():
         assert caught.value.reason == "timeout"
         [found] = worker.parse("next.xlsx", report, schema, ParseLimits(), timeout=30)
         assert found.values["so_hssv_duoc_tt"].value == 1250
-        assert 0 < worker.peak_rss_kib < 300 * 1024
+        assert 0 < worker.peak_rss_mib < 300
     finally:
         worker.stop()
 
