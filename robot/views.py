@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from robot.config import Config
 from robot.poll import PollResult
-from robot.lock import LOCK_NAME
+from robot.lock import lock_name
 from robot.reminders import PlannedReminder
 from robot.status import StatusRow
 from store import queries
@@ -66,7 +66,8 @@ def status_table(config: Config, rows: list[StatusRow]) -> list[Table]:
         period = group[0].period
         counts = Counter(r.state for r in group)
         table = Table(title=f"{period.title} — hạn chót trước {period.due_day:%d/%m/%Y}")
-        for header in ("Mã", "Đơn vị", "Trạng thái", "Đúng hạn", "Nhận lúc", "Lần", "Thiếu / sai"):
+        table.add_column("Mã", no_wrap=True)  # codes are what staff type: never cut them
+        for header in ("Đơn vị", "Trạng thái", "Đúng hạn", "Nhận lúc", "Lần", "Thiếu / sai"):
             table.add_column(header)
         for row in group:
             on_time = {True: "Đúng hạn", False: "Muộn", None: ""}[row.on_time]
@@ -81,7 +82,7 @@ def status_table(config: Config, rows: list[StatusRow]) -> list[Table]:
 
 
 def unknown_senders_table(config: Config, session: Session) -> Table | None:
-    messages = queries.messages_with_outcome(session, "unknown_sender")
+    messages = queries.messages_with_outcome(session, config.mailbox.address, "unknown_sender")
     if not messages:
         return None
     table = Table(title="Thư từ địa chỉ chưa đăng ký (cần cán bộ xem xét)")
@@ -117,15 +118,15 @@ def heartbeat_table(config: Config, session: Session) -> Table:
     table = Table(title="Tình trạng hoạt động của rô-bốt")
     table.add_column("Mục")
     table.add_column("Tình trạng")
-    for state in queries.poll_states(session):
+    for state in queries.poll_states(session, config.mailbox.address):
         where = escape(f"{state.mailbox} / {state.folder}")
         table.add_row(f"Lần đọc hộp thư gần nhất ({where})",
                       _when(from_db_time(state.last_poll_at).astimezone(config.tz) if state.last_poll_at else None)
                       or "chưa đọc lần nào")
         table.add_row("Lỗi gần nhất", f"[red]{escape(state.last_error)}[/red]" if state.last_error else "không có")
-    counts = queries.outbox_counts(session)
+    counts = queries.outbox_counts(session, config.mailbox.address)
     table.add_row("Thư chờ gửi / gửi lỗi", f"{counts.get('pending', 0)} / {counts.get('failed', 0)}")
-    lock = queries.lock_state(session, LOCK_NAME)
+    lock = queries.lock_state(session, lock_name(config))
     if lock is None:
         table.add_row("Chạy thường trực (robot run)", "không chạy")
     else:
