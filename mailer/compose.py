@@ -59,7 +59,8 @@ class _SmtpPolicy(EmailPolicy):
         return Header(text, "utf-8", header_name=name).encode(linesep=self.linesep)
 
 
-_POLICY = _SmtpPolicy(linesep="\r\n", cte_type="7bit")
+# Also for anyone building mail to feed the robot (the demo, tests): the stdlib folder is buggy.
+SMTP_POLICY = _SmtpPolicy(linesep="\r\n", cte_type="7bit")
 
 
 @dataclass(kw_only=True)
@@ -89,7 +90,7 @@ def compose(mail: OutgoingMail, domain: str) -> bytes:
     """
     if mail.inline_images and not mail.html:
         raise ValueError("inline images need an HTML body that refers to them by cid:")
-    message = EmailMessage(policy=_POLICY)
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = Address(display_name=mail.from_name, addr_spec=mail.from_addr)
     message["To"] = ", ".join(mail.to)
     if mail.cc:
@@ -121,7 +122,7 @@ def compose(mail: OutgoingMail, domain: str) -> bytes:
     for part in message.walk():
         if part is not message:
             del part["MIME-Version"]  # EmailMessage stamps it on every part it creates; once is right
-    return message.as_bytes(policy=_POLICY)
+    return message.as_bytes(policy=SMTP_POLICY)
 
 
 def message_id_of(raw: bytes) -> str:

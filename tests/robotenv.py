@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
+from mailer.compose import SMTP_POLICY
 from robot.cli import app
 from robot.config import Config, load_config
 from store.db import open_engine
@@ -24,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "config.yaml"
 TZ = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no DST
 IMAP_PASSWORD_ENV = "ROBOT_TEST_IMAP_PASSWORD"
+# Set per test by tests/robot/conftest.py when the suite runs on PostgreSQL (ROBOT_TEST_DB).
+STORE_URL_ENV = "ROBOT_TEST_STORE_URL"
 SMTP_PASSWORD_ENV = "ROBOT_TEST_SMTP_PASSWORD"
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,7 +74,7 @@ def write_config(folder: Path, dovecot, smtp, **changes) -> RobotEnv:
     data["mailbox"]["smtp"] = {
         "host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 10,
     }
-    data["store"] = {"url": "sqlite:///robot.db", "archive_dir": "archive"}
+    data["store"] = {"url": os.environ.get(STORE_URL_ENV, "sqlite:///robot.db"), "archive_dir": "archive"}
     data["replies"] = {"retry_base_seconds": 1}
     for key, value in changes.items():
         data[key] = value
@@ -86,7 +89,7 @@ def mail(sender: str, subject: str, attachments: list[tuple[str, bytes]] = (), b
          headers: dict[str, str] | None = None, to: str = "phongcttt.solongan@moet.edu.vn",
          date: dt.datetime | None = None) -> bytes:
     """A mail as a school's mail client would send it."""
-    message = EmailMessage()
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
@@ -99,7 +102,7 @@ def mail(sender: str, subject: str, attachments: list[tuple[str, bytes]] = (), b
         kind = XLSX_TYPE if filename.endswith(".xlsx") else DOCX_TYPE if filename.endswith(".docx") else "application/octet-stream"
         maintype, subtype = kind.split("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    return message.as_bytes(policy=email.policy.SMTP)
+    return message.as_bytes(policy=SMTP_POLICY)
 
 
 def parsed(raw: bytes) -> EmailMessage:

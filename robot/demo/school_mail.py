@@ -8,12 +8,12 @@ image, a forgotten attachment, an unknown sender and an out-of-office auto-reply
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
+from mailer.compose import SMTP_POLICY
 from parsers import template_text as text
 from robot.config import Config, Unit
 from robot.demo import forms
@@ -177,7 +177,7 @@ def _auto_reply(config: Config, unit: Unit, received: dt.datetime) -> SeedMail:
 
 def _mail(config: Config, sender: str, name: str, subject: str, date: dt.datetime, *, body: str,
           attachments: list[tuple[str, str, bytes]] = (), headers: dict[str, str] | None = None) -> bytes:
-    message = EmailMessage()
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = formataddr((name, sender))
     message["To"] = config.mailbox.address
     message["Subject"] = subject
@@ -189,4 +189,4 @@ def _mail(config: Config, sender: str, name: str, subject: str, date: dt.datetim
     for filename, kind, data in attachments:
         maintype, subtype = kind.split("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    return message.as_bytes(policy=email.policy.SMTP)
+    return message.as_bytes(policy=SMTP_POLICY)

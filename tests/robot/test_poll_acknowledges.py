@@ -18,7 +18,8 @@ def test_complete_template_is_filed_and_acknowledged(robot_env, mailbox, smtp_se
     schema = robot_env.config.schema()
     fill = filled_xlsx if fmt == "xlsx" else filled_docx
     data = fill(schema, "thpt", COMPLETE, unit_name=school.name, period="Năm 2026")
-    mailbox.append(mail(school.emails[0], "Báo cáo năm 2026", [(f"bao-cao.{fmt}", data)]),
+    subject = f"Báo cáo năm 2026 của {school.name} gửi Sở Giáo dục và Đào tạo"  # long: folded
+    mailbox.append(mail(school.emails[0], subject, [(f"bao-cao.{fmt}", data)]),
                    internaldate=local(2026, 11, 20, 9, 30))
 
     result = robot_env.cli("poll", "--now", "2026-11-20T10:00:00+07:00")
@@ -36,6 +37,7 @@ def test_complete_template_is_filed_and_acknowledged(robot_env, mailbox, smtp_se
     message = reply.parsed
     assert reply.rcpt_tos == [school.emails[0]]
     assert message["X-Report-Robot"] == "ack"
+    assert message["Subject"] == f"Đã nhận báo cáo: {subject}"  # every space survives folding
     assert message["Auto-Submitted"] == "auto-replied"
     assert message["In-Reply-To"]
     assert message["Message-ID"].endswith("@moet.edu.vn>")
