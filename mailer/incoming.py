@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 
+from tnefparse import TNEF
+
 from mailer.html_text import html_to_text
 
 log = logging.getLogger(__name__)
@@ -192,8 +194,32 @@ def _collect_attachments(part: email.message.Message, out: list[Attachment], dep
             return  # body text, inline images without a name, delivery reports
         filename = f"attachment-{len(out) + 1}{mimetypes.guess_extension(content_type) or '.bin'}"
     data = part.get_payload(decode=True)
-    out.append(Attachment(filename=filename, content_type=content_type,
-                          data=data if isinstance(data, bytes) else b""))
+    data = data if isinstance(data, bytes) else b""
+    if content_type == "application/ms-tnef" or filename.lower() == "winmail.dat":
+        unpacked = _tnef_files(data)
+        if unpacked:
+            out.extend(unpacked)
+            return
+    out.append(Attachment(filename=filename, content_type=content_type, data=data))
+
+
+def _tnef_files(data: bytes) -> list[Attachment]:
+    """The files Outlook wrapped in a winmail.dat (TNEF) part; empty when there are none."""
+    try:
+        files = TNEF(data).attachments
+    except Exception:  # tnefparse raises assorted errors on damaged input
+        log.info("winmail.dat could not be unpacked", exc_info=True)
+        return []
+    found = []
+    for item in files:
+        try:
+            name = item.long_filename() or item.name
+        except Exception:
+            name = ""
+        name = re.split(r"[\\/]", str(name).strip("\x00"))[-1].strip() or f"winmail-{len(found) + 1}.bin"
+        found.append(Attachment(filename=name, content_type="application/octet-stream",
+                                data=bytes(item.data or b"")))
+    return found
 
 
 def _forwarded_messages(part: email.message.Message) -> list[email.message.Message]:
