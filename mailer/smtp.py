@@ -18,20 +18,80 @@ _BARE_LF = re.compile(rb"(?<!\r)\n")
 
 
 def send(settings: SmtpSettings, sender: str, recipients: list[str], raw: bytes) -> None:
-    """Deliver ``raw`` unchanged to ``recipients`` (envelope from ``sender``).
+    """Deliver one message on a session of its own (see ``SmtpConnection.send``)."""
+    with SmtpConnection(settings) as connection:
+        connection.send(sender, recipients, raw)
 
-    The outbox resends the very bytes it stored, so nothing here rewrites the message; only bare
-    LF line endings are turned into CRLF, as SMTP requires (compose already writes CRLF).
-    Raises DeliveryError, ``permanent`` when the server refused for good (5xx).
+
+class _SessionLost(Exception):
+    """The server closed the session (idle timeout, or its limit of mails per connection)."""
+
+
+class SmtpConnection:
+    """One SMTP session reused for several messages (an outbox flush); QUIT when the block ends.
+
+    Connecting, STARTTLS and AUTH cost several round trips, more than a small mail itself. A
+    session the server dropped between messages is opened again once; a failed message closes
+    the session so the next one starts clean.
     """
-    if not recipients:
-        raise DeliveryError("no recipients", permanent=True)
-    with _session(settings) as smtp, _errors(settings, "sending"):
-        refused = smtp.sendmail(sender, recipients, _BARE_LF.sub(b"\r\n", raw))
-    if refused:
-        # Delivered to the others: raising would make the outbox send them a second copy.
-        log.warning("SMTP %s accepted the message but refused %s", _where(settings),
-                    ", ".join(f"{rcpt} ({code} {_text(reply)})" for rcpt, (code, reply) in refused.items()))
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._stack = contextlib.ExitStack()
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._smtp = None
+        self._stack.close()
+
+    def send(self, sender: str, recipients: list[str], raw: bytes) -> None:
+        """Deliver ``raw`` unchanged to ``recipients`` (envelope from ``sender``).
+
+        The outbox resends the very bytes it stored, so nothing here rewrites the message; only
+        bare LF line endings are turned into CRLF, as SMTP requires (compose already writes CRLF).
+        Raises DeliveryError, ``permanent`` when the server refused for good (5xx).
+        """
+        if not recipients:
+            raise DeliveryError("no recipients", permanent=True)
+        data = _BARE_LF.sub(b"\r\n", raw)
+        reused = self._smtp is not None
+        try:
+            try:
+                refused = self._sendmail(sender, recipients, data)
+            except _SessionLost:
+                if not reused:
+                    raise
+                self.close()
+                refused = self._sendmail(sender, recipients, data)
+        except _SessionLost:
+            self.close()
+            raise DeliveryError(f"SMTP {_where(self.settings)}: the server closed the session") from None
+        except DeliveryError:
+            self.close()
+            raise
+        if refused:
+            # Delivered to the others: raising would make the outbox send them a second copy.
+            log.warning("SMTP %s accepted the message but refused %s", _where(self.settings),
+                        ", ".join(f"{rcpt} ({code} {_text(reply)})" for rcpt, (code, reply) in refused.items()))
+
+    def _sendmail(self, sender: str, recipients: list[str], data: bytes) -> dict:
+        if self._smtp is None:
+            self._smtp = self._stack.enter_context(_session(self.settings))
+        with _errors(self.settings, "sending"):
+            try:
+                return self._smtp.sendmail(sender, recipients, data)
+            except smtplib.SMTPServerDisconnected:
+                raise _SessionLost from None
+            except smtplib.SMTPResponseException as error:
+                if error.smtp_code == 421:  # "service closing transmission channel"
+                    raise _SessionLost from None
+                raise
 
 
 def check_login(settings: SmtpSettings) -> str:

@@ -23,8 +23,8 @@ class Accepted:
     state: str
 
 
-def accept(engine: Engine, message_id: str, by: str, now: dt.datetime) -> list[Accepted]:
-    """File every unverified report of the mail with this Message-ID as a new version.
+def accept(engine: Engine, mailbox: str, message_id: str, by: str, now: dt.datetime) -> list[Accepted]:
+    """File every unverified report of the mailbox's mail with this Message-ID as a new version.
 
     The unverified row stays as it was (history); a copy becomes the unit's current report,
     marked with who accepted it and when.
@@ -33,7 +33,7 @@ def accept(engine: Engine, message_id: str, by: str, now: dt.datetime) -> list[A
     wanted = wanted if wanted.startswith("<") else f"<{wanted}>"
     done: list[Accepted] = []
     with open_session(engine) as session:
-        messages = session.exec(select(Message).where(Message.message_id == wanted)).all()
+        messages = session.exec(select(Message).where(Message.message_id == wanted, Message.mailbox == mailbox)).all()
         if not messages:
             raise RobotError(f"no message with Message-ID {wanted}")
         pending = session.exec(select(Submission).where(
@@ -44,8 +44,8 @@ def accept(engine: Engine, message_id: str, by: str, now: dt.datetime) -> list[A
             raise RobotError(f"message {wanted} holds no unverified report")
         for original in pending:
             state = "complete" if not original.missing and not original.invalid else "incomplete"
-            version = queries.next_version(session, original.unit_code, original.period_id)
-            queries.supersede(session, original.unit_code, original.period_id)
+            version = queries.next_version(session, original.mailbox, original.unit_code, original.period_id)
+            queries.supersede(session, original.mailbox, original.unit_code, original.period_id)
             copy = Submission(
                 **original.model_dump(exclude={"id", "version", "state", "is_current",
                                                "accepted_by", "accepted_at"}),

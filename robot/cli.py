@@ -28,7 +28,7 @@ from robot.demo.demo_config import shipped_config_path
 from robot.demo.flow import run_demo
 from robot.digest.build import make_digest, queue_digest, write_digest
 from robot.errors import ConfigError, RobotError
-from robot.lock import InstanceLock, LockHeld
+from robot.lock import InstanceLock, LockHeld, lock_name
 from robot.logs import setup_logging
 from robot.periods import period_by_id
 from robot.outbox import flush
@@ -293,15 +293,15 @@ def run(ctx: typer.Context) -> None:
     """Run the robot on its schedule until stopped (SIGTERM or Ctrl-C): poll, send, remind, digest.
 
     Polls every daemon.poll_minutes, retries the outbox, sends reminders daily at reminders.hour
-    and the digest on digest.schedule, in the config's time zone. Only one daemon may run on a
-    database: a second one exits with code 3. Logs go to stderr and to daemon.log_file.
+    and the digest on digest.schedule, in the config's time zone. Only one daemon may run per
+    mailbox (robots of other mailboxes may share the database): a second one exits with code 3. Logs go to stderr and to daemon.log_file.
 
     Example: robot --config /etc/robot/config.yaml run
     """
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
     add_log_file(config.log_file)
-    lock = InstanceLock(engine, config.daemon.lock_seconds)
+    lock = InstanceLock(engine, lock_name(config), config.daemon.lock_seconds)
     try:
         lock.acquire()
     except LockHeld as exc:
@@ -351,7 +351,7 @@ def accept(
     config = ctx.obj.config()
     clock = make_clock(now, config.tz)
     try:
-        accepted = accept_report(ctx.obj.engine(config), message_id, by or getpass.getuser(), clock())
+        accepted = accept_report(ctx.obj.engine(config), config.mailbox.address, message_id, by or getpass.getuser(), clock())
     except RobotError as exc:
         err.print(f"[red]Không chấp nhận được:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -206,6 +206,8 @@ class DigestConfig(_Model):
     recipients: list[str] = []
     schedule: str = "mon 07:30"  # day-of-week and local time, or a 5-field cron expression
     recent_days: int = Field(60, ge=0)  # closed periods stay in the digest this long
+    # Robots of several mailboxes sharing one database: "all" counts reports filed with any of them.
+    scope: Literal["mailbox", "all"] = "mailbox"
 
     @field_validator("recipients")
     @classmethod

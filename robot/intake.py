@@ -165,7 +165,7 @@ def _decide_and_store(config: Config, session: Session, intake: Intake, mailbox:
     mail = intake.mail
     message = _message_row(intake, mailbox, now)
     reply: Reply | None = None
-    earlier = queries.earlier_copy(session, intake.sha256, mail.message_id, mail.sender)
+    earlier = queries.earlier_copy(session, mailbox, intake.sha256, mail.message_id, mail.sender)
     if intake.screening is not None:
         intake.outcome = intake.screening.kind
         intake.notes.append(intake.screening.reason)
@@ -213,7 +213,7 @@ def _unknown_sender(config: Config, session: Session, intake: Intake, message: M
         intake.period = _period_for(config, session, intake, named, report)
     _keep_foreign(config, session, intake, message)
     since = to_db_time(now - dt.timedelta(days=1))
-    sent = queries.replies_sent_to(session, intake.mail.sender, "unknown-sender", since)
+    sent = queries.replies_sent_to(session, message.mailbox, intake.mail.sender, "unknown-sender", since)
     if not intake.mail.sender or sent >= config.replies.unknown_sender_per_day:
         intake.notes.append("unknown-sender reply suppressed by the daily limit")
         return None
@@ -304,7 +304,7 @@ def _keep_foreign(config: Config, session: Session, intake: Intake, message: Mes
 def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
                 report: ParsedReport | None) -> Period:
     """The period of a report: its own words first, then the subject, then the received date."""
-    filed = queries.filed_periods(session, unit.code)
+    filed = queries.filed_periods(session, config.mailbox.address, unit.code)
     hints = [report.period_hint if report else None, intake.mail.subject]
     period = pick_period(config, intake.received_at, [h for h in hints if h], filed)
     if period is None:
@@ -320,10 +320,10 @@ def _store_submission(config: Config, session: Session, unit: Unit, report: Pars
     if state == "unverified":
         version = 0
     else:
-        version = queries.next_version(session, unit.code, period.id)
-        queries.supersede(session, unit.code, period.id)
+        version = queries.next_version(session, message.mailbox, unit.code, period.id)
+        queries.supersede(session, message.mailbox, unit.code, period.id)
     submission = Submission(
-        unit_code=unit.code, period_id=period.id, version=version, state=state,
+        mailbox=message.mailbox, unit_code=unit.code, period_id=period.id, version=version, state=state,
         is_current=state != "unverified", on_time=period.is_on_time(received_at),
         received_at=to_db_time(received_at), message_pk=message.id,
         filename=report.filename, missing=check.missing, invalid=check.invalid,

@@ -15,11 +15,16 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
+from robot.config import Config
 from robot.errors import RobotError
 from store import queries
 from store.db import session as open_session
 
-LOCK_NAME = "daemon"
+
+
+def lock_name(config: Config) -> str:
+    """One daemon per mailbox: robots of several mailboxes may share a database."""
+    return f"daemon:{config.mailbox.address}"
 
 
 class LockHeld(RobotError):
@@ -37,8 +42,10 @@ def utc_now() -> dt.datetime:
 class InstanceLock:
     """This process's claim to be the one daemon on a database."""
 
-    def __init__(self, engine: Engine, ttl_seconds: int, clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, engine: Engine, name: str, ttl_seconds: int,
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.engine = engine
+        self.name = name
         self.ttl = dt.timedelta(seconds=ttl_seconds)
         self.clock = clock
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -47,17 +54,17 @@ class InstanceLock:
         """Take the lock, or raise LockHeld naming the current holder."""
         now = self.clock()
         with open_session(self.engine) as session:
-            if queries.take_lock(session, LOCK_NAME, self.holder, now, now + self.ttl):
+            if queries.take_lock(session, self.name, self.holder, now, now + self.ttl):
                 return
-            held = queries.lock_state(session, LOCK_NAME)
+            held = queries.lock_state(session, self.name)
         raise LockHeld(held.holder if held else "?", held.expires_at if held else now)
 
     def renew(self) -> bool:
         """Extend the lock; False when it was lost (it expired and another daemon took it)."""
         now = self.clock()
         with open_session(self.engine) as session:
-            return queries.renew_lock(session, LOCK_NAME, self.holder, now, now + self.ttl)
+            return queries.renew_lock(session, self.name, self.holder, now, now + self.ttl)
 
     def release(self) -> None:
         with open_session(self.engine) as session:
-            queries.release_lock(session, LOCK_NAME, self.holder)
+            queries.release_lock(session, self.name, self.holder)

@@ -1,7 +1,8 @@
 """Outgoing mail: composed into the outbox inside the intake transaction, sent by ``flush``.
 
 Only ``flush`` talks to SMTP. A mail is marked sent right after the server accepts it, so a
-crash can at worst resend the one mail that was on the wire.
+crash can at worst resend the one mail that was on the wire. Each robot sends only its own
+mailbox's rows (with its own SMTP account).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlmodel import Session
 from mailer.compose import OutgoingMail, compose, message_id_of
 from mailer.errors import DeliveryError
 from mailer.incoming import Attachment
-from mailer.smtp import send
+from mailer.smtp import SmtpConnection
 from robot.config import Config
 from store.db import session as open_session
 from store.db import to_db_time
@@ -66,7 +67,7 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
     )
     raw = compose(mail, domain=config.mailbox.address.rpartition("@")[2])
     row = Outbox(
-        kind=kind, to_addr=to[0].lower(), recipients=to, subject=subject,
+        mailbox=config.mailbox.address, kind=kind, to_addr=to[0].lower(), recipients=to, subject=subject,
         message_id=message_id_of(raw), raw=raw, message_pk=message_pk,
         created_at=to_db_time(now), next_attempt_at=to_db_time(now),
     )
@@ -83,10 +84,11 @@ def _rate_limited(session: Session, config: Config, to_addr: str, now: dt.dateti
     """Why a reply must not be sent now (a cap is reached), or None."""
     caps = config.replies
     day = to_db_time(now - dt.timedelta(days=1))
-    if queries.replies_queued_since(session, REPLY_KINDS, day, to_addr) >= caps.per_address_per_day:
+    mailbox = config.mailbox.address
+    if queries.replies_queued_since(session, mailbox, REPLY_KINDS, day, to_addr) >= caps.per_address_per_day:
         return f"rate limit: {caps.per_address_per_day} replies a day to one address"
     hour = to_db_time(now - dt.timedelta(hours=1))
-    if queries.replies_queued_since(session, REPLY_KINDS, hour) >= caps.per_hour:
+    if queries.replies_queued_since(session, mailbox, REPLY_KINDS, hour) >= caps.per_hour:
         return f"rate limit: {caps.per_hour} replies an hour"
     return None
 
@@ -99,51 +101,61 @@ class FlushResult:
 
 
 def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) -> FlushResult:
-    """Send every due mail of the outbox; failures are retried later with doubling delays."""
+    """Send every due mail of this robot's outbox over one SMTP session.
+
+    Each mail is held in its own transaction while it is sent and marked sent, so flushes
+    running at once (an overlapping cron, two hosts) never send one twice. Failures are
+    retried later with doubling delays; an unreachable server ends the flush.
+    """
     result = FlushResult()
-    settings = config.smtp_settings()
-    while True:
-        with open_session(engine) as session:
-            pending = queries.due_outbox(session, to_db_time(now), batch)
-        for row in pending:
-            try:
-                send(settings, config.mailbox.address, list(row.recipients), row.raw)
-            except DeliveryError as exc:
-                _record_failure(engine, config, row, exc, now, result)
-                if exc.unreachable:
-                    log.warning("SMTP server unreachable, stopping this flush: %s", exc)
+    moment = to_db_time(now)
+    last_id = 0
+    with SmtpConnection(config.smtp_settings()) as smtp:
+        while True:
+            with open_session(engine) as session:
+                due = queries.due_outbox(session, config.mailbox.address, moment, last_id, batch)
+            for outbox_id in due:
+                if not _send_one(config, engine, smtp, outbox_id, now, result):
                     return result
-                continue
-            _mark_sent(engine, row, now)
-            result.sent += 1
-            log.info("sent %s mail %s to %s", row.kind, row.message_id, row.to_addr)
-        if len(pending) < batch:
-            return result
+            if len(due) < batch:
+                return result
+            last_id = due[-1]
 
 
-def _mark_sent(engine: Engine, row: Outbox, now: dt.datetime) -> None:
+def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: int,
+              now: dt.datetime, result: FlushResult) -> bool:
+    """Send one mail unless another flush has it; False when the SMTP server is unreachable."""
     with open_session(engine) as session:
-        stored = session.get(Outbox, row.id)
-        stored.status, stored.sent_at = "sent", to_db_time(now)
-        stored.attempts += 1
-        session.add(stored)
+        row = queries.take_for_sending(session, outbox_id, to_db_time(now))
+        if row is None:
+            return True
+        try:
+            smtp.send(config.mailbox.address, list(row.recipients), row.raw)
+        except DeliveryError as exc:
+            _record_failure(config, row, exc, now, result)
+            session.add(row)
+            session.commit()
+            if exc.unreachable:
+                log.warning("SMTP server unreachable, stopping this flush: %s", exc)
+                return False
+            return True
+        row.status, row.sent_at = "sent", to_db_time(now)
+        session.add(row)
         session.commit()
+    result.sent += 1
+    log.info("sent %s mail %s to %s", row.kind, row.message_id, row.to_addr)
+    return True
 
 
-def _record_failure(engine: Engine, config: Config, row: Outbox, exc: DeliveryError,
-                    now: dt.datetime, result: FlushResult) -> None:
-    with open_session(engine) as session:
-        stored = session.get(Outbox, row.id)
-        stored.attempts += 1
-        stored.last_error = str(exc)[:500]
-        if exc.permanent or stored.attempts >= config.replies.max_attempts:
-            stored.status = "failed"
-            result.failed += 1
-            log.error("giving up on %s mail to %s: %s", row.kind, row.to_addr, exc)
-        else:
-            delay = dt.timedelta(seconds=config.replies.retry_base_seconds * 2 ** (stored.attempts - 1))
-            stored.next_attempt_at = to_db_time(now + min(delay, MAX_DELAY))
-            result.retrying += 1
-            log.warning("%s mail to %s will be retried: %s", row.kind, row.to_addr, exc)
-        session.add(stored)
-        session.commit()
+def _record_failure(config: Config, row: Outbox, exc: DeliveryError, now: dt.datetime,
+                    result: FlushResult) -> None:
+    row.last_error = str(exc)[:500]
+    if exc.permanent or row.attempts >= config.replies.max_attempts:
+        row.status = "failed"
+        result.failed += 1
+        log.error("giving up on %s mail to %s: %s", row.kind, row.to_addr, exc)
+    else:
+        delay = dt.timedelta(seconds=config.replies.retry_base_seconds * 2 ** (row.attempts - 1))
+        row.next_attempt_at = to_db_time(now + min(delay, MAX_DELAY))
+        result.retrying += 1
+        log.warning("%s mail to %s will be retried: %s", row.kind, row.to_addr, exc)

@@ -54,19 +54,21 @@ def default_periods(config: Config, now: dt.datetime) -> list[Period]:
     return [p for p in (last_closed_period(config, now), open_period(config, now)) if p]
 
 
-def period_status(config: Config, session: Session, period: Period) -> list[StatusRow]:
-    """A row for every expected unit, in config order."""
-    current = queries.current_submissions(session, period.id)
-    unverified = queries.unverified_submissions(session, period.id)
-    unreadable = {m.unit_code for m in queries.messages_with_outcome(session, "unreadable", period.id)}
-    values = queries.values_of(session, [s.id for s in current.values()])
+def period_status(config: Config, session: Session, period: Period,
+                  all_mailboxes: bool = False) -> list[StatusRow]:
+    """A row for every expected unit, in config order, from this robot's mailbox or from every one."""
+    mailbox = None if all_mailboxes else config.mailbox.address
+    current = queries.current_submissions(session, mailbox, period.id)
+    unverified = queries.unverified_submissions(session, mailbox, period.id)
+    unreadable = {m.unit_code for m in queries.messages_with_outcome(session, mailbox, "unreadable", period.id)}
+    figures = queries.current_figures(session, mailbox, period.id)
     rows = []
     for unit in expected_units(config, period):
         submission = current.get(unit.code)
         if submission is not None:
-            rows.append(_filed_row(config, period, unit, submission, values[submission.id]))
+            rows.append(_filed_row(config, period, unit, submission, figures.get(submission.id, {})))
         elif unit.code in unverified:
-            row = _filed_row(config, period, unit, unverified[unit.code], [])
+            row = _filed_row(config, period, unit, unverified[unit.code], {})
             row.version, row.on_time = None, None
             rows.append(row)
         elif unit.code in unreadable:
@@ -77,12 +79,11 @@ def period_status(config: Config, session: Session, period: Period) -> list[Stat
 
 
 def _filed_row(config: Config, period: Period, unit: Unit, submission: Submission,
-               stored: list) -> StatusRow:
-    order = {f.key: i for i, f in enumerate(config.fields)}
+               stored: dict[str, object]) -> StatusRow:
     return StatusRow(
         period=period, unit=unit, state=submission.state, on_time=submission.on_time,
         received_at=from_db_time(submission.received_at).astimezone(config.tz),
         version=submission.version,
-        values={v.key: v.value for v in sorted(stored, key=lambda v: order.get(v.key, 99))},
+        values={f.key: stored[f.key] for f in config.fields if f.key in stored},
         missing=list(submission.missing), invalid=list(submission.invalid),
     )

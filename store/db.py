@@ -7,13 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
-from store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from store.migrate import upgrade_to_head
 
 
 def open_engine(url: str) -> Engine:
-    """Create the engine (and the SQLite file's folder), and make sure the tables exist."""
+    """Create the engine (and the SQLite file's folder) and bring the schema up to date."""
     sqlite_file = None
     if url.startswith("sqlite:///") and ":memory:" not in url:
         sqlite_file = Path(url.removeprefix("sqlite:///"))
@@ -23,7 +23,7 @@ def open_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    upgrade_to_head(engine)
     return engine
 
 

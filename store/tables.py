@@ -1,10 +1,15 @@
-"""The robot's tables. Datetimes are aware UTC (sqlmodel stores them portably on SQLite and PostgreSQL)."""
+"""The robot's tables. Datetimes are aware UTC (sqlmodel stores them portably on SQLite and PostgreSQL).
+
+Several robots, one per mailbox, may share a database: what a robot files, sends and reminds
+carries its mailbox address, and every question it asks is scoped to it. A change here needs a
+revision in ``store/migrations/versions``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -56,7 +61,9 @@ class Submission(SQLModel, table=True):
     """
 
     __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_scope", "mailbox", "period_id", "unit_code"),)
     id: int | None = Field(default=None, primary_key=True)
+    mailbox: str  # the robot that filed it
     unit_code: str = Field(index=True)
     period_id: str = Field(index=True)
     version: int
@@ -91,7 +98,12 @@ class Outbox(SQLModel, table=True):
     """A composed mail waiting for (or done with) SMTP delivery. Only the flush sends mail."""
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "mailbox", "status", "next_attempt_at"),
+        Index("ix_outbox_created", "mailbox", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
+    mailbox: str  # the robot that sends it
     kind: str = Field(index=True)
     to_addr: str = Field(index=True)
     recipients: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -111,10 +123,14 @@ class ReminderSent(SQLModel, table=True):
     """A reminder step sent to a unit for a period; the unique key makes each step happen once."""
 
     __tablename__ = "reminder_sent"
-    __table_args__ = (UniqueConstraint("unit_code", "period_id", "step"),)
+    __table_args__ = (
+        UniqueConstraint("mailbox", "unit_code", "period_id", "step", name="uq_reminder_sent_step"),
+        Index("ix_reminder_sent_period_id", "mailbox", "period_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    unit_code: str = Field(index=True)
-    period_id: str = Field(index=True)
+    mailbox: str
+    unit_code: str
+    period_id: str
     step: str  # before-7, overdue-2, escalation …
     kind: str  # reminder | overdue | escalation (the X-Report-Robot value)
     sent_at: dt.datetime

@@ -40,12 +40,13 @@ class Attention:
 
 def needs_attention(config: Config, session: Session, now: dt.datetime) -> Attention:
     since = to_db_time(now - WINDOW)
+    mailbox = None if config.digest.scope == "all" else config.mailbox.address
 
     def local(moment: dt.datetime | None) -> dt.datetime | None:
         return from_db_time(moment).astimezone(config.tz) if moment else None
 
     def messages(outcome: str) -> list[Item]:
-        found = queries.messages_with_outcome(session, outcome, since=since)
+        found = queries.messages_with_outcome(session, mailbox, outcome, since=since)
         return [Item(local(m.received_at), m.sender, "; ".join(filter(None, (m.subject, ", ".join(m.attachments),
                                                                                m.detail)))) for m in found]
 
@@ -54,7 +55,7 @@ def needs_attention(config: Config, session: Session, now: dt.datetime) -> Atten
         unreadable=messages("unreadable"),
         intake_errors=messages("error"),
         undelivered=[Item(local(o.created_at), ", ".join(o.recipients), f"{o.subject}: {o.last_error or ''}")
-                     for o in queries.failed_outbox(session, since)],
+                     for o in queries.failed_outbox(session, mailbox, since)],
         mailbox_errors=[Item(local(s.last_poll_at), f"{s.mailbox} / {s.folder}", s.last_error)
-                        for s in queries.poll_states(session) if s.last_error],
+                        for s in queries.poll_states(session, mailbox) if s.last_error],
     )

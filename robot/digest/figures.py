@@ -131,7 +131,8 @@ def digest_periods(config: Config, now: dt.datetime) -> list[Period]:
 
 def period_figures(config: Config, session: Session, period: Period) -> PeriodFigures:
     targets = config.targets
-    units = [unit_figures(targets, row) for row in period_status(config, session, period)]
+    rows = period_status(config, session, period, all_mailboxes=config.digest.scope == "all")
+    units = [unit_figures(targets, row) for row in rows]
     groups = {key: GroupFigures(key, label) for key, label in config.unit_types.items()}
     total = GroupFigures("", "Tổng cộng")
     for unit in units:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.robotenv import RobotEnv, write_config
+from tests.postgres import TEST_DB
+from tests.robotenv import STORE_URL_ENV, RobotEnv, write_config
 
 # A complete, consistent report for each kind of unit (DESIGN §1 indicator set).
 COMPLETE = {
@@ -16,6 +17,13 @@ COMPLETE = {
     "so_khen_thuong": 1, "kho_khan": "Thiếu tài liệu tuyên truyền", "kien_nghi": "Tổ chức tập huấn",
 }
 COMPLETE_DISTRICT = COMPLETE | {"so_truong_truc_thuoc": 48, "so_truong_co_tt": 45}
+
+
+@pytest.fixture(autouse=True)
+def robot_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ROBOT_TEST_DB=postgresql, the robots of the test keep their store in a fresh PostgreSQL database."""
+    if TEST_DB == "postgresql":
+        monkeypatch.setenv(STORE_URL_ENV, request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

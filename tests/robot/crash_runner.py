@@ -11,8 +11,8 @@ import os
 import signal
 import sys
 
+import mailer.smtp
 import robot.intake
-import robot.outbox
 import robot.poll
 from robot.cli import app
 
@@ -24,9 +24,9 @@ POINTS = {
     # a message committed, before the next one and before the outbox flush
     "after-commit": (robot.poll, "process", "after"),
     # a reply about to go to SMTP
-    "before-send": (robot.outbox, "send", "before"),
+    "before-send": (mailer.smtp.SmtpConnection, "send", "before"),
     # a reply accepted by SMTP, not yet marked sent (the "one on the wire")
-    "after-send": (robot.outbox, "send", "after"),
+    "after-send": (mailer.smtp.SmtpConnection, "send", "after"),
 }
 
 

@@ -11,7 +11,7 @@ import yaml
 from sqlmodel import select
 
 from robot.daemon import Daemon
-from robot.lock import InstanceLock, LockHeld
+from robot.lock import InstanceLock, LockHeld, lock_name
 from store.db import open_engine, session
 from store.tables import DaemonLock, Outbox
 from tests.filling import filled_xlsx
@@ -72,11 +72,13 @@ def test_daemon_answers_refuses_a_second_and_stops_on_sigterm(daemon_env, mailbo
 def test_stale_lock_of_a_killed_daemon_is_taken_over(tmp_path):
     engine = open_engine(f"sqlite:///{tmp_path / 'robot.db'}")
     moment = {"now": dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc)}
-    first = InstanceLock(engine, ttl_seconds=60, clock=lambda: moment["now"])
-    second = InstanceLock(engine, ttl_seconds=60, clock=lambda: moment["now"])
+    first = InstanceLock(engine, "daemon:a@x.example", ttl_seconds=60, clock=lambda: moment["now"])
+    second = InstanceLock(engine, "daemon:a@x.example", ttl_seconds=60, clock=lambda: moment["now"])
+    other_mailbox = InstanceLock(engine, "daemon:b@x.example", ttl_seconds=60, clock=lambda: moment["now"])
     first.acquire()
     with pytest.raises(LockHeld):
         second.acquire()
+    other_mailbox.acquire()  # the robot of another mailbox on the same database runs beside it
     moment["now"] += dt.timedelta(seconds=59)
     assert first.renew()
     moment["now"] += dt.timedelta(seconds=61)  # the first stopped renewing (killed)
@@ -95,7 +97,7 @@ def test_unreachable_mailbox_backs_off_and_alerts_staff_once(tmp_path, mailbox, 
     env.path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     config, engine = env.config, env.engine()
     moment = {"now": local(2026, 5, 4, 9, 0)}
-    robot = Daemon(config, engine, InstanceLock(engine, 120), now=lambda: moment["now"])
+    robot = Daemon(config, engine, InstanceLock(engine, lock_name(config), 120), now=lambda: moment["now"])
 
     robot.poll_job()
     assert robot.watch.retry_at == moment["now"] + dt.timedelta(minutes=5)

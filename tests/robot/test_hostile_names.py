@@ -7,7 +7,7 @@ import stat
 
 from tests.filling import filled_docx
 from tests.robot.conftest import COMPLETE
-from tests.robotenv import local, mail
+from tests.robotenv import local, mail, write_config
 
 
 def test_traversal_and_reserved_attachment_names_are_only_names(robot_env, mailbox, smtp_server, school):
@@ -31,11 +31,14 @@ def test_traversal_and_reserved_attachment_names_are_only_names(robot_env, mailb
     assert next(r for r in rows if r["unit_code"] == school.code)["version"] == 3
 
 
-def test_database_and_archive_are_private_to_the_service_user(robot_env, mailbox, smtp_server, school):
+def test_database_and_archive_are_private_to_the_service_user(tmp_path, mailbox, smtp_server, school):
+    # The SQLite file's mode is the robot's to set (a PostgreSQL server keeps its own files).
+    env = write_config(tmp_path / "private", mailbox, smtp_server,
+                       store={"url": "sqlite:///robot.db", "archive_dir": "archive"})
     mailbox.append(mail(school.emails[0], "Báo cáo", []), internaldate=local(2026, 11, 20, 9, 0))
-    assert robot_env.cli("poll").exit_code == 0
-    config = robot_env.config
-    database = robot_env.path.parent / "robot.db"
+    assert env.cli("poll").exit_code == 0
+    config = env.config
+    database = env.path.parent / "robot.db"
     assert stat.S_IMODE(database.stat().st_mode) & 0o077 == 0
     assert stat.S_IMODE(config.archive_dir.stat().st_mode) == 0o700
     for path in config.archive_dir.rglob("*"):
