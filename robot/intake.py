@@ -214,7 +214,8 @@ def _unknown_sender(config: Config, session: Session, intake: Intake, message: M
         intake.period = _period_for(config, session, intake, named, report)
     _keep_foreign(config, session, intake, message)
     since = to_db_time(now - dt.timedelta(days=1))
-    sent = queries.replies_sent_to(session, message.mailbox, intake.mail.sender, "unknown-sender", since)
+    sent = queries.replies_queued_since(session, message.mailbox, ("unknown-sender",), since,
+                                        intake.mail.sender)
     if not intake.mail.sender or sent >= config.replies.unknown_sender_per_day:
         intake.notes.append("unknown-sender reply suppressed by the daily limit")
         return None

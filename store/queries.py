@@ -168,15 +168,6 @@ def messages_with_outcome(session: Session, mailbox: str | None, outcome: str,
     return list(session.exec(query.order_by(col(Message.received_at))))
 
 
-def replies_sent_to(session: Session, mailbox: str, to_addr: str, kind: str, since: dt.datetime) -> int:
-    """How many replies of a kind were queued for an address since a moment (rate limits)."""
-    query = select(func.count()).select_from(Outbox).where(
-        Outbox.mailbox == mailbox, Outbox.to_addr == to_addr, Outbox.kind == kind,
-        Outbox.created_at >= since,
-    )
-    return session.exec(query).one()
-
-
 def replies_queued_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
                          to_addr: str | None = None) -> int:
     """Automatic replies queued (not suppressed) since a moment, to one address or to anyone."""
