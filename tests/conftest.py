@@ -33,7 +33,7 @@ def test_certificate() -> Iterator[TestCertificate]:
 def dovecot(test_certificate: TestCertificate) -> Iterator[DovecotServer]:
     """One Dovecot for the whole session; use ``mailbox`` in tests for an empty one."""
     if not os.path.exists(DOVECOT_BINARY):
-        pytest.skip("Dovecot is not installed (apt-get install -y dovecot-imapd dovecot-lmtpd)")
+        pytest.skip("Dovecot is not installed (apt-get install -y dovecot-imapd)")
     server = DovecotServer(test_certificate)
     try:
         server.start()

@@ -1,7 +1,7 @@
-"""Real mail servers for tests: a throw-away Dovecot (IMAP, IMAPS, LMTP) and an aiosmtpd SMTP server.
+"""Real mail servers for tests: a throw-away Dovecot (IMAP and IMAPS only) and an aiosmtpd SMTP server.
 
 Both listen on 127.0.0.1 on free ports and are started by the fixtures in ``tests/conftest.py``.
-The helpers here talk to the servers with imaplib/smtplib directly, never through ``mailer``, so
+The helpers here talk to Dovecot with imaplib directly, never through ``mailer``, so
 a bug in the code under test cannot hide itself.
 """
 
@@ -16,7 +16,6 @@ import os
 import pwd
 import re
 import shutil
-import smtplib
 import socket
 import ssl
 import subprocess
@@ -114,7 +113,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 listen = 127.0.0.1
-protocols = imap lmtp
+protocols = imap
 ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
@@ -150,12 +149,6 @@ service imap-login {{
     ssl = yes
   }}
 }}
-service lmtp {{
-  inet_listener lmtp {{
-    address = 127.0.0.1
-    port = {lmtp_port}
-  }}
-}}
 service anvil {{
   chroot =
   # Unreachable penalty socket = no auth penalty: otherwise a wrong-password test delays every
@@ -171,7 +164,11 @@ service ipc {{
 
 
 class DovecotServer:
-    """A throw-away Dovecot 2.3 on 127.0.0.1: IMAP (plain + STARTTLS), IMAPS and LMTP, passwd-file users."""
+    """A throw-away Dovecot 2.3 on 127.0.0.1: IMAP (plain + STARTTLS) and IMAPS, passwd-file users.
+
+    IMAP only (``dovecot-imapd``, no ``dovecot-lmtpd``): mail goes in by IMAP APPEND, as the
+    MTA's delivery would put it there.
+    """
 
     host = "127.0.0.1"
 
@@ -180,7 +177,7 @@ class DovecotServer:
         self.users = dict(users or DEFAULT_USERS)
         self.user = ROBOT_USER
         self.password = self.users[ROBOT_USER]
-        self.imap_port, self.imaps_port, self.lmtp_port = free_ports(3)
+        self.imap_port, self.imaps_port = free_ports(2)
         # Not tmp_path/mkdtemp: those are 0700, and Dovecot's unprivileged processes must traverse
         # the root, or login fails with "Temporary authentication failure".
         self.root = Path(tempfile.mkdtemp(prefix="dovecot-", dir="/tmp"))
@@ -195,12 +192,12 @@ class DovecotServer:
         return self.certificate.cert_path
 
     def start(self) -> None:
-        """Write the config and users file, run ``dovecot -F`` and wait until IMAP and LMTP listen."""
+        """Write the config and users file, run ``dovecot -F`` and wait until IMAP and IMAPS listen."""
         began = time.monotonic()
         identity = _process_identity()
         self.config_path.write_text(_DOVECOT_CONF.format(
             root=self.root, cert=self.certificate.cert_path, key=self.certificate.key_path,
-            imap_port=self.imap_port, imaps_port=self.imaps_port, lmtp_port=self.lmtp_port,
+            imap_port=self.imap_port, imaps_port=self.imaps_port,
             **identity,
         ))
         users_file = self.root / "users"
@@ -217,7 +214,7 @@ class DovecotServer:
                                              stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + 10
         try:
-            for port in (self.imap_port, self.imaps_port, self.lmtp_port):
+            for port in (self.imap_port, self.imaps_port):
                 _wait_for_port(port, deadline, self._process)
         except RuntimeError as error:
             stderr_text = (self.root / "stderr.log").read_text(errors="replace")
@@ -283,10 +280,24 @@ class DovecotServer:
         # Dovecot answers "OK [APPENDUID <uidvalidity> <uid>] Append completed."
         return int(data[0].decode().split("APPENDUID ")[1].split()[1].rstrip("]"))
 
-    def deliver_lmtp(self, raw: bytes, rcpt: str, sender: str = "sender@example.org") -> None:
-        """Deliver a message as the MTA would, over LMTP (one recipient per call)."""
-        with smtplib.LMTP(self.host, self.lmtp_port, timeout=10) as lmtp:
-            lmtp.sendmail(sender, [rcpt], raw)
+    def deliver(self, raw: bytes, rcpt: str) -> int:
+        """Put a message into a user's INBOX as final delivery would; returns its UID.
+
+        An IMAP APPEND on a session of its own, so the SMTP relay's thread never shares one
+        with the test. ``UnknownRecipient`` for an address that has no mailbox here.
+        """
+        user = next((name for name in self.users if name.lower() == rcpt.lower()), None)
+        if user is None:
+            raise UnknownRecipient(rcpt)
+        client = imaplib.IMAP4(self.host, self.imap_port, timeout=10)
+        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            client.login(user, self.users[user])
+            typ, data = client.append("INBOX", None, datetime.now(UTC), raw)
+            _check(typ, data, "APPEND")
+            return int(data[0].decode().split("APPENDUID ")[1].split()[1].rstrip("]"))
+        finally:
+            client.logout()
 
     def create_folder(self, folder: str, user: str | None = None) -> None:
         """Create a folder (error if it exists)."""
@@ -366,6 +377,10 @@ class DovecotServer:
                 client.logout()
             except (imaplib.IMAP4.error, OSError):
                 client.shutdown()
+
+
+class UnknownRecipient(LookupError):
+    """No mailbox on the test Dovecot for this address."""
 
 
 def _quote(folder: str) -> str:
@@ -453,7 +468,7 @@ class SmtpServer:
         self._failure = _Failure(remaining=count, reply=f"{code} {text}")
 
     def relay_to(self, dovecot: DovecotServer | None) -> None:
-        """Also deliver every accepted message to Dovecot over LMTP (SMTP → IMAP end to end)."""
+        """Also deliver every accepted message into Dovecot (SMTP → IMAP end to end)."""
         self.relay_target = dovecot
 
     def wait_for(self, count: int, timeout: float = 5) -> list[Received]:
@@ -487,9 +502,9 @@ class SmtpServer:
             if self.relay_target is not None:
                 for rcpt in rcpt_tos:
                     try:
-                        self.relay_target.deliver_lmtp(raw, rcpt, sender=mail_from)
-                    except smtplib.SMTPException as error:
-                        return f"550 relay to Dovecot failed for {rcpt}: {error}"
+                        self.relay_target.deliver(raw, rcpt)
+                    except UnknownRecipient as error:
+                        return f"550 no mailbox for {error} on the test Dovecot"
             parsed = email.message_from_bytes(raw, policy=email.policy.default)
             self.messages.append(Received(mail_from, rcpt_tos, raw, parsed))  # type: ignore[arg-type]
             self._arrived.notify_all()
