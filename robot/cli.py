@@ -1,57 +1,60 @@
-"""The `robot` command. Each command is a thin wrapper over a library function."""
+"""The `robot` command. Each command is a thin wrapper over a library function.
+
+`robot poll` runs from cron as a fresh process, so this module imports only typer: each command
+imports what it needs inside its own body, and `robot --help` loads nothing else. Help is
+plain click formatting (rich_markup_mode=None): typer's rich help alone costs ~200 ms a start.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import json
-import logging
-import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
-from rich.console import Console
-from sqlalchemy.engine import Engine
 
-from mailer.errors import MailboxError
-from robot import export as exporting
-from robot.accept import accept as accept_report
-from robot.blank_template import template_bytes
-from robot.checks import server_checks, settings_problems
-from robot.clock import make_clock, parse_now
-from robot.config import Config, load_config
-from robot.daemon import Daemon, add_log_file
-from robot.demo.demo_config import shipped_config_path
-from robot.demo.flow import run_demo
-from robot.digest.build import make_digest, queue_digest, write_digest
-from robot.errors import ConfigError, RobotError
-from robot.lock import InstanceLock, LockHeld, lock_name
-from robot.logs import setup_logging
-from robot.periods import period_by_id
-from robot.outbox import flush
-from robot.poll import poll as run_poll
-from robot.purge import purge_archive
-from robot.reminders import send_reminders
-from robot.status import StatusRow, default_periods, period_status
-from robot.views import STATE_WORDS, heartbeat_table, outcome_table, reminders_table, status_table, unknown_senders_table
-from store.db import open_engine
-from store.db import session as open_session
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
+
+    from rich.console import Console
+    from sqlalchemy.engine import Engine
+
+    from robot.config import Config
+    from robot.periods import Period
+    from robot.status import StatusRow
 
 app = typer.Typer(
     help="Report intake robot: reads the reporting mailbox, files the figures, answers senders.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
-out = Console()
-err = Console(stderr=True)
 
 NowOption = Annotated[
     Optional[str],
     typer.Option("--now", help="Act as if it were this ISO-8601 instant (default: the real clock)."),
 ]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """One line on stderr for staff (never wrapped: cron mail and log scrapers read it), then exit."""
+    typer.secho(" ".join(message.split()), fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def say(message: str) -> None:
+    """A line for staff on stderr (stdout may carry a file being exported)."""
+    typer.echo(message, err=True)
+
+
+def console() -> Console:
+    """rich, for the tables on stdout; imported only by the commands that print one."""
+    from rich.console import Console
+
+    return Console()
 
 
 @dataclass
@@ -59,16 +62,26 @@ class Context:
     config_path: Path
 
     def config(self) -> Config:
+        from robot.config import load_config
+        from robot.errors import ConfigError
+
         try:
             return load_config(self.config_path)
         except ConfigError as exc:
-            err.print(f"[red]config.yaml có lỗi ({len(exc.problems)}):[/red]")
+            typer.secho(f"config.yaml có lỗi ({len(exc.problems)}):", fg="red", err=True)
             for problem in exc.problems:
-                err.print(f"  - {problem}", markup=False)
+                typer.echo(f"  - {problem}", err=True)
             raise typer.Exit(2) from None
 
     def engine(self, config: Config) -> Engine:
+        from store.db import open_engine
+
         return open_engine(config.database_url)
+
+    def clock(self, config: Config, now: str | None) -> Callable[[], dt.datetime]:
+        from robot.clock import make_clock
+
+        return make_clock(now, config.tz)
 
 
 @app.callback()
@@ -80,6 +93,8 @@ def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
     """Report intake robot for the Department of Education and Training."""
+    from robot.logs import setup_logging
+
     setup_logging(verbose)
     ctx.obj = Context(config)
 
@@ -93,35 +108,44 @@ def poll(ctx: typer.Context, now: NowOption = None) -> None:
 
     Example: robot poll
     """
+    from mailer.errors import MailboxError
+    from robot.poll import poll as run_poll
+
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
-    clock = make_clock(now, config.tz)
     try:
-        result = run_poll(config, engine, clock)
+        result = run_poll(config, engine, ctx.obj.clock(config, now))
     except MailboxError as exc:
-        err.print(f"[red]Không kết nối được hộp thư:[/red] {exc}", markup=True)
-        raise typer.Exit(1) from None
-    out.print(outcome_table(result))
+        from robot.views import mailbox_error_line
+
+        fail(mailbox_error_line(config, exc), 1)
+    from robot.views import outcome_table
+
+    console().print(outcome_table(result))
 
 
-def _periods(config: Config, period: str | None, clock) -> list:
+def _periods(config: Config, period: str | None, now: dt.datetime) -> list[Period]:
+    from robot.periods import period_by_id
+    from robot.status import default_periods
+
     if period is None:
-        return default_periods(config, clock())
+        return default_periods(config, now)
     found = period_by_id(config, period)
     if found is None:
         ids = ", ".join(f"{r.id}-YYYY" for r in config.reports)
-        err.print(f"[red]Không có kỳ báo cáo '{period}'[/red] (dạng: {ids})")
-        raise typer.Exit(2)
+        fail(f"Không có kỳ báo cáo '{period}' (dạng: {ids})", 2)
     return [found]
 
 
 def _rows(ctx: typer.Context, period: str | None, now: str | None) -> tuple[Config, list[StatusRow], Engine]:
+    from robot.status import period_status
+    from store.db import session as open_session
+
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
-    clock = make_clock(now, config.tz)
     rows: list[StatusRow] = []
     with open_session(engine) as session:
-        for found in _periods(config, period, clock):
+        for found in _periods(config, period, ctx.obj.clock(config, now)()):
             rows += period_status(config, session, found)
     return config, rows, engine
 
@@ -141,13 +165,24 @@ def status(
     """
     config, rows, engine = _rows(ctx, period, now)
     if as_json:
-        sys.stdout.write(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        import json
+
+        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
+    from robot.lock import lock_name
+    from robot.views import heartbeat_table, status_table, unknown_senders_table
+    from store import queries
+    from store.db import session as open_session
+
+    out = console()
     for table in status_table(config, rows):
         out.print(table)
+    mailbox = config.mailbox.address
     with open_session(engine) as session:
-        unknown = unknown_senders_table(config, session)
-        heartbeat = heartbeat_table(config, session)
+        unknown = unknown_senders_table(config, queries.messages_with_outcome(session, mailbox, "unknown_sender"))
+        heartbeat = heartbeat_table(config, queries.poll_states(session, mailbox),
+                                    queries.outbox_counts(session, mailbox),
+                                    queries.lock_state(session, lock_name(config)))
     if unknown is not None:
         out.print(unknown)
     out.print(heartbeat)
@@ -171,17 +206,21 @@ def export(
 
     Example: robot export --period annual-2026 --format xlsx --out nam-2026.xlsx
     """
+    import sys
+
+    from robot import export as exporting
+
+    if out_file is None and fmt is ExportFormat.xlsx:
+        fail("Định dạng xlsx cần --out FILE.", 2)
+
     config, rows, _ = _rows(ctx, period, now)
     writer = {"json": exporting.to_json, "csv": exporting.to_csv, "xlsx": exporting.to_xlsx}[fmt.value]
     data = writer(config, rows)
     if out_file is None:
-        if fmt is ExportFormat.xlsx:
-            err.print("[red]Định dạng xlsx cần --out FILE.[/red]")
-            raise typer.Exit(2)
         sys.stdout.buffer.write(data)
         return
     out_file.write_bytes(data)
-    err.print(f"Đã ghi {len(rows)} dòng vào {out_file}")
+    say(f"Đã ghi {len(rows)} dòng vào {out_file}")
 
 
 class TemplateFormat(str, Enum):
@@ -200,12 +239,13 @@ def template(
 
     Example: robot template --format docx --unit-type thpt --out mau-bao-cao.docx
     """
+    from robot.blank_template import template_bytes
+
     config = ctx.obj.config()
     if unit_type is not None and unit_type not in config.unit_types:
-        err.print(f"[red]Không có loại đơn vị '{unit_type}'[/red] (có: {', '.join(config.unit_types)})")
-        raise typer.Exit(2)
+        fail(f"Không có loại đơn vị '{unit_type}' (có: {', '.join(config.unit_types)})", 2)
     out_file.write_bytes(template_bytes(config, fmt.value, unit_type))
-    err.print(f"Đã ghi mẫu báo cáo vào {out_file}")
+    say(f"Đã ghi mẫu báo cáo vào {out_file}")
 
 
 @app.command()
@@ -216,8 +256,11 @@ def check(ctx: typer.Context) -> None:
 
     Example: ROBOT_IMAP_PASSWORD=... ROBOT_SMTP_PASSWORD=... robot check
     """
+    from robot.checks import server_checks, settings_problems
+
     config = ctx.obj.config()
     problems = settings_problems(config)
+    out = console()
     out.print(f"[green]✓[/green] {ctx.obj.config_path}: {len(config.units)} đơn vị, "
               f"{len(config.fields)} chỉ tiêu, {len(config.reports)} loại báo cáo")
     for problem in problems:
@@ -231,9 +274,6 @@ def check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
 
 
-DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
-
-
 @app.command()
 def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = False) -> None:
     """Send the reminders due now (before the deadline, overdue, escalation), then flush the outbox.
@@ -243,10 +283,15 @@ def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = Fa
 
     Example: robot remind --now 2026-05-29T08:30 --dry-run
     """
+    from robot.outbox import flush
+    from robot.reminders import send_reminders
+    from robot.views import reminders_table
+
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
-    moment = make_clock(now, config.tz)()
+    moment = ctx.obj.clock(config, now)()
     planned = send_reminders(config, engine, moment, dry_run=dry_run)
+    out = console()
     out.print(reminders_table(planned, dry_run))
     if not dry_run:
         result = flush(config, engine, moment)
@@ -267,10 +312,14 @@ def digest(
 
     Example: robot digest --dry-run --out bao-cao-tuan
     """
+    from robot.digest.build import make_digest, queue_digest, write_digest
+    from robot.outbox import flush
+
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
-    moment = make_clock(now, config.tz)()
+    moment = ctx.obj.clock(config, now)()
     built = make_digest(config, engine, moment)
+    out = console()
     for figures in built.periods:
         total = figures.total
         out.print(f"{figures.period.title}: phải nộp {total.expected}, đã nộp đủ {total.states['complete']}, "
@@ -281,8 +330,7 @@ def digest(
     if dry_run:
         return
     if not config.digest.recipients:
-        err.print("[red]Chưa có người nhận (digest.recipients) — không gửi.[/red]")
-        raise typer.Exit(2)
+        fail("Chưa có người nhận (digest.recipients) — không gửi.", 2)
     queue_digest(config, engine, built)
     result = flush(config, engine, moment)
     out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")
@@ -298,6 +346,9 @@ def run(ctx: typer.Context) -> None:
 
     Example: robot --config /etc/robot/config.yaml run
     """
+    from robot.daemon import Daemon, add_log_file
+    from robot.lock import InstanceLock, LockHeld, lock_name
+
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
     add_log_file(config.log_file)
@@ -305,9 +356,7 @@ def run(ctx: typer.Context) -> None:
     try:
         lock.acquire()
     except LockHeld as exc:
-        err.print(f"[red]Một rô-bốt khác đang chạy trên cùng cơ sở dữ liệu[/red] ({exc}); "
-                  "không khởi động thêm.", markup=True)
-        raise typer.Exit(3) from None
+        fail(f"Một rô-bốt khác đang chạy trên cùng cơ sở dữ liệu ({exc}); không khởi động thêm.", 3)
     raise typer.Exit(Daemon(config, engine, lock).run())
 
 
@@ -328,11 +377,16 @@ def demo(
 
     Example: robot demo --out /tmp/demo --keep-running
     """
+    import logging
+
+    from robot.demo.demo_config import shipped_config_path
+    from robot.demo.flow import run_demo
+
     source = ctx.obj.config_path if ctx.obj.config_path.is_file() else shipped_config_path()
     Context(source).config()  # every problem of the config, printed as `robot check` does
     if logging.getLogger().level > logging.DEBUG:  # without --verbose, the progress bars speak
         logging.getLogger().setLevel(logging.WARNING)
-    run_demo(source, out_dir, out, keep_running)
+    run_demo(source, out_dir, console(), keep_running)
 
 
 @app.command()
@@ -348,13 +402,20 @@ def accept(
 
     Example: robot accept '<abc123@mail.example>' --by nguyenvana
     """
+    import getpass
+
+    from robot.accept import accept as accept_report
+    from robot.errors import RobotError
+    from robot.views import STATE_WORDS
+
     config = ctx.obj.config()
-    clock = make_clock(now, config.tz)
+    moment = ctx.obj.clock(config, now)()
     try:
-        accepted = accept_report(ctx.obj.engine(config), config.mailbox.address, message_id, by or getpass.getuser(), clock())
+        accepted = accept_report(ctx.obj.engine(config), config.mailbox.address, message_id,
+                                 by or getpass.getuser(), moment)
     except RobotError as exc:
-        err.print(f"[red]Không chấp nhận được:[/red] {exc}")
-        raise typer.Exit(1) from None
+        fail(f"Không chấp nhận được: {exc}", 1)
+    out = console()
     for item in accepted:
         out.print(f"Đã ghi nhận báo cáo của {item.unit_code} cho kỳ {item.period_id}: "
                   f"lần gửi {item.version}, {STATE_WORDS[item.state]}")
@@ -370,8 +431,13 @@ def purge(
 
     Example: robot purge --before 2021-01-01
     """
+    import datetime as dt
+
+    from robot.clock import parse_now
+    from robot.purge import purge_archive
+
     config = ctx.obj.config()
-    clock = make_clock(now, config.tz)
-    cutoff = parse_now(before, config.tz) if before else clock() - dt.timedelta(days=config.store.retention_days)
+    moment = ctx.obj.clock(config, now)()
+    cutoff = parse_now(before, config.tz) if before else moment - dt.timedelta(days=config.store.retention_days)
     removed = purge_archive(ctx.obj.engine(config), cutoff)
-    out.print(f"Đã xoá {removed} thư lưu trữ nhận trước {cutoff:%d/%m/%Y}.")
+    typer.echo(f"Đã xoá {removed} thư lưu trữ nhận trước {cutoff:%d/%m/%Y}.")

@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mailer.settings import ImapSettings, SmtpSettings
@@ -237,6 +236,8 @@ def digest_schedule_problem(value: str) -> str | None:
     """Why a digest.schedule cannot be used, or None: "mon 07:30" or a 5-field cron expression."""
     if digest_day_and_time(value) is not None:
         return None
+    from apscheduler.triggers.cron import CronTrigger  # only for cron expressions: ~50 ms to import
+
     try:
         CronTrigger.from_crontab(value)
     except ValueError:

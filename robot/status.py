@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from robot.config import Config, Unit
 from robot.periods import Period, last_closed_period, open_period
 from store import queries
 from store.db import from_db_time
-from store.tables import Submission
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from robot.config import Config, Unit
+    from store.tables import Submission
 
 STATES = ("complete", "incomplete", "unreadable", "unverified", "missing")
 

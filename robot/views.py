@@ -1,22 +1,28 @@
-"""rich tables for people at the terminal (Vietnamese, for department staff)."""
+"""rich tables and lines for people at the terminal (Vietnamese, for department staff).
+
+Built from plain data the commands read: nothing here touches the store or the mail servers,
+so printing a poll's outcome costs rich and no more.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session
 
-from robot.config import Config
-from robot.poll import PollResult
-from robot.lock import lock_name
-from robot.reminders import PlannedReminder
-from robot.status import StatusRow
-from store import queries
 from store.db import from_db_time
+
+if TYPE_CHECKING:
+    from robot.config import Config
+    from robot.poll import PollResult
+    from robot.reminders import PlannedReminder
+    from robot.status import StatusRow
+    from store.tables import DaemonLock, Message, PollState
 
 STATE_WORDS = {
     "complete": "[green]Đã nộp đủ[/green]",
@@ -81,8 +87,16 @@ def status_table(config: Config, rows: list[StatusRow]) -> list[Table]:
     return tables
 
 
-def unknown_senders_table(config: Config, session: Session) -> Table | None:
-    messages = queries.messages_with_outcome(session, config.mailbox.address, "unknown_sender")
+def mailbox_error_line(config: Config, error: Exception) -> str:
+    """One line for `robot poll` when the mailbox cannot be reached: which mailbox, which server, why."""
+    imap = config.mailbox.imap
+    where = f"{imap.host}:{imap.port}"
+    reason = " ".join(str(error).removeprefix(f"IMAP {where}: ").split())
+    return f"Không kết nối được hộp thư {config.mailbox.address} (máy chủ IMAP {where}): {reason}"
+
+
+def unknown_senders_table(config: Config, messages: list[Message]) -> Table | None:
+    """Mail from addresses not registered to any unit (the newest 50), or None when there is none."""
     if not messages:
         return None
     table = Table(title="Thư từ địa chỉ chưa đăng ký (cần cán bộ xem xét)")
@@ -113,20 +127,19 @@ def reminders_table(planned: list[PlannedReminder], dry_run: bool) -> Table:
     return table
 
 
-def heartbeat_table(config: Config, session: Session) -> Table:
+def heartbeat_table(config: Config, states: Iterable[PollState], outbox: dict[str, int],
+                    lock: DaemonLock | None) -> Table:
     """Is the robot alive: last poll and error per folder, the outbox backlog, the daemon's lock."""
     table = Table(title="Tình trạng hoạt động của rô-bốt")
     table.add_column("Mục")
     table.add_column("Tình trạng")
-    for state in queries.poll_states(session, config.mailbox.address):
+    for state in states:
         where = escape(f"{state.mailbox} / {state.folder}")
         table.add_row(f"Lần đọc hộp thư gần nhất ({where})",
                       _when(from_db_time(state.last_poll_at).astimezone(config.tz) if state.last_poll_at else None)
                       or "chưa đọc lần nào")
         table.add_row("Lỗi gần nhất", f"[red]{escape(state.last_error)}[/red]" if state.last_error else "không có")
-    counts = queries.outbox_counts(session, config.mailbox.address)
-    table.add_row("Thư chờ gửi / gửi lỗi", f"{counts.get('pending', 0)} / {counts.get('failed', 0)}")
-    lock = queries.lock_state(session, lock_name(config))
+    table.add_row("Thư chờ gửi / gửi lỗi", f"{outbox.get('pending', 0)} / {outbox.get('failed', 0)}")
     if lock is None:
         table.add_row("Chạy thường trực (robot run)", "không chạy")
     else:

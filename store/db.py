@@ -1,19 +1,27 @@
-"""Engine and sessions. SQLite is the embedded default; any SQLAlchemy URL works."""
+"""Engine and sessions. SQLite is the embedded default; any SQLAlchemy URL works.
+
+SQLAlchemy is imported by the functions that need it, so the time conversions below cost
+nothing to import (the CLI's tables use them; SQLAlchemy alone takes ~0.5 s to load).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
-
-from store.migrate import upgrade_to_head
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 def open_engine(url: str) -> Engine:
     """Create the engine (and the SQLite file's folder) and bring the schema up to date."""
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
+    from store.migrate import upgrade_to_head
+
     sqlite_file = None
     if url.startswith("sqlite:///") and ":memory:" not in url:
         sqlite_file = Path(url.removeprefix("sqlite:///"))
@@ -38,6 +46,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def session(engine: Engine) -> Session:
+    from sqlmodel import Session
+
     return Session(engine, expire_on_commit=False)
 
 
