@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import PurePath
 
 from parsers.archive_reader import read_archive
+from parsers.calamine_reader import read_ods, read_xlsb
 from parsers.doc_reader import read_doc
 from parsers.docx_reader import read_docx
 from parsers.limits import ParseLimits, check_size, open_zip, refuse_dtd
@@ -14,18 +16,26 @@ from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
 from parsers.text_reader import numbered_lines, read_text
 from parsers.xls_reader import read_xls
+from parsers.writer_reader import read_odt, read_rtf
 from parsers.xlsx_reader import read_xlsx
 
 Reader = Callable[..., ParsedReport]
 
 _READERS: dict[str, Reader] = {
     "xlsx": read_xlsx, "docx": read_docx, "xls": read_xls, "doc": read_doc, "pdf": read_pdf,
+    "ods": read_ods, "xlsb": read_xlsb, "odt": read_odt, "rtf": read_rtf,
 }
 _EXTENSIONS = {
     ".xlsx": "xlsx", ".xlsm": "xlsx", ".docx": "docx", ".xls": "xls", ".doc": "doc", ".pdf": "pdf",
-    ".zip": "zip", ".txt": "text",
+    ".ods": "ods", ".xlsb": "xlsb", ".odt": "odt", ".rtf": "rtf", ".zip": "zip", ".txt": "text",
 }
 _OOXML = frozenset({".xlsx", ".xlsm", ".docx"})
+# Zip-based office files, each recognised by a part only it has.
+_ZIP_PARTS = {"xl/workbook.xml": "xlsx", "word/document.xml": "docx", "xl/workbook.bin": "xlsb"}
+# The first member of an OpenDocument file names its type (templates too: "…spreadsheet-template").
+_ODF_TYPES = {"application/vnd.oasis.opendocument.spreadsheet": "ods",
+              "application/vnd.oasis.opendocument.text": "odt"}
+_ZIP_EXTENSIONS = _OOXML | {".xlsb", ".ods", ".odt"}
 _IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".gif", ".bmp", ".webp"}
 )
@@ -39,6 +49,7 @@ _CFB_STREAMS = {
 }
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _PDF = b"%PDF"
+_RTF = b"{\\rtf"
 _IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 
 
@@ -72,22 +83,22 @@ def _parse_member(filename: str, data: bytes, schema: Schema, limits: ParseLimit
 
 
 def detect_kind(filename: str, data: bytes, limits: ParseLimits) -> str:
-    """The reader for a file ("xlsx", "docx", "xls", "doc", "pdf", "zip", "text"), or ParseError."""
+    """The reader for a file (a key of _READERS, "zip" or "text"), or ParseError."""
     extension = PurePath(filename).suffix.lower()
     if data.startswith(_CFB):
         return _compound_kind(filename, data, extension)
     if data.startswith(_ZIP):
         with open_zip(data, limits) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" in names or "word/document.xml" in names:
+            kind = _zip_kind(archive)
+            if kind is not None:
                 refuse_dtd(archive)
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "word/document.xml" in names:
-            return "docx"
-        if extension in _OOXML:
+        if kind is not None:
+            return kind
+        if extension in _ZIP_EXTENSIONS:
             raise ParseError("corrupt", f"{filename} is a zip file with no workbook or document inside")
         return "zip"
+    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF):
+        return "rtf"
     if data.startswith(_IMAGES) or extension in _IMAGE_EXTENSIONS or _is_heic(data):
         raise ParseError("scanned", f"{filename} is a picture; send the Word or Excel file")
     if data.startswith(_PDF) or extension == ".pdf":
@@ -97,6 +108,27 @@ def detect_kind(filename: str, data: bytes, limits: ParseLimits) -> str:
     if extension in _EXTENSIONS:
         raise ParseError("corrupt", f"{filename} is not a {extension} file inside")
     raise ParseError("unsupported", f"{filename}: type {extension or '(none)'} is not read")
+
+
+def _zip_kind(archive: zipfile.ZipFile) -> str | None:
+    """The office format of a zip-based file, or None for a plain archive."""
+    names = set(archive.namelist())
+    for part, kind in _ZIP_PARTS.items():
+        if part in names:
+            return kind
+    if "mimetype" in names and "content.xml" in names:
+        try:
+            mimetype = archive.read("mimetype")[:100].decode("ascii", errors="replace").strip()
+            manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise ParseError("corrupt", f"the OpenDocument parts cannot be read ({exc})") from None
+        for prefix, kind in _ODF_TYPES.items():
+            if mimetype.startswith(prefix):
+                # A password-protected OpenDocument file keeps its type and encrypts its parts.
+                if b"encryption-data" in manifest:
+                    raise ParseError("encrypted", "the OpenDocument file is password-protected")
+                return kind
+    return None
 
 
 def _compound_kind(filename: str, data: bytes, extension: str) -> str:

@@ -1,0 +1,174 @@
+"""What is checked, and mended, before calamine reads an .ods or .xlsb workbook.
+
+calamine holds each sheet as one dense grid from its first to its last filled cell, built in
+full when the workbook opens, and a Rust allocation failure aborts the process instead of
+raising: so the filled cells and the grid's size are counted here first, cheaply, and a file
+past the limits is refused. calamine also skips the "short" cell records of .xlsb (a cell
+without its column, meaning the previous cell's plus one), which Excel never writes but
+SheetJS-based exporters write for every cell after the first of a row; they are rewritten
+into the full records so that no figure silently disappears.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from parsers.limits import ParseLimits, refuse_dtd
+from parsers.report import ParseError
+
+# The largest sheet grid calamine may build (about 32 bytes a cell: 2 million is ~64 MB).
+MAX_GRID_CELLS = 2_000_000
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+_XLSB_SHEET = re.compile(r"^xl/worksheets/[^/]+\.bin$")
+_ROW_HEADER = 0x00
+_FULL_CELLS = range(0x01, 0x0C)  # BrtCellBlank .. BrtFmlaError: column, then style
+_SHORT_CELLS = range(0x0C, 0x13)  # BrtShortBlank .. BrtShortIsst: style only
+_BLANKS = (0x01, 0x0C)
+_SHORT_TO_FULL = 0x0C - 0x01  # BrtShortBlank -> BrtCellBlank, …, BrtShortIsst -> BrtCellIsst
+
+
+def check_ods(archive: zipfile.ZipFile, limits: ParseLimits) -> None:
+    """Refuse an .ods whose sheets would expand past the limits."""
+    refuse_dtd(archive)
+    try:
+        with archive.open("content.xml") as content:
+            _count_ods_cells(content, limits)
+    except KeyError:
+        raise ParseError("corrupt", "an OpenDocument file without content.xml") from None
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ParseError("corrupt", f"content.xml cannot be read ({exc})") from None
+
+
+def _count_ods_cells(content: io.BufferedIOBase, limits: ParseLimits) -> None:
+    """Expand the repeat counts of filled rows and cells as calamine will, without keeping them."""
+    filled = 0
+    row = last_row = last_column = -1
+    events = etree.iterparse(content, events=("start", "end"), tag=(f"{_TABLE}table", f"{_TABLE}table-row"),
+                             resolve_entities=False, no_network=True)
+    for event, element in events:
+        if element.tag == f"{_TABLE}table":
+            if event == "start":
+                row = last_row = last_column = -1
+            continue
+        if event == "start":
+            continue
+        repeat_rows = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+        column = row_filled = 0
+        for cell in element.iterchildren(*_ODS_CELLS):
+            repeat = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+            if cell.get(f"{_OFFICE}value-type") is not None or len(cell):
+                row_filled += repeat
+                last_column = max(last_column, column + repeat - 1)
+            column += repeat
+        row += repeat_rows
+        if row_filled:
+            filled += row_filled * repeat_rows
+            last_row = row
+        element.clear()
+        _check_grid(filled, last_row + 1, last_column + 1, limits)
+
+
+def repair_xlsb(archive: zipfile.ZipFile, data: bytes, limits: ParseLimits) -> bytes:
+    """The .xlsb as calamine can read it: checked against the limits, short cell records made full."""
+    refuse_dtd(archive)
+    if "xl/workbook.bin" not in archive.namelist():
+        raise ParseError("corrupt", "an .xlsb file without xl/workbook.bin")
+    mended: dict[str, bytes] = {}
+    filled = 0
+    for name in filter(_XLSB_SHEET.match, archive.namelist()):
+        try:
+            stream = archive.read(name)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise ParseError("corrupt", f"{name} cannot be unpacked ({exc})") from None
+        sheet_filled, rewritten = _walk_xlsb_sheet(stream, limits, filled)
+        filled += sheet_filled
+        if rewritten is not None:
+            mended[name] = rewritten
+    if not mended:
+        return data
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in archive.infolist():
+            target.writestr(item.filename, mended.get(item.filename) or archive.read(item))
+    return buffer.getvalue()
+
+
+def _walk_xlsb_sheet(stream: bytes, limits: ParseLimits, filled_before: int) -> tuple[int, bytes | None]:
+    """The sheet's filled cells, and the stream with full cell records if it had short ones."""
+    out = bytearray()
+    short_seen = False
+    filled = 0
+    row = last_row = column = last_column = -1
+    for kind, start, payload, end in _xlsb_records(stream):
+        if kind == _ROW_HEADER and end - payload >= 4:
+            row, column = struct.unpack_from("<i", stream, payload)[0], -1
+        elif kind in _FULL_CELLS or kind in _SHORT_CELLS:
+            if kind in _FULL_CELLS:
+                if end - payload < 4:
+                    raise ParseError("corrupt", "a cell record too short to name its column")
+                column = struct.unpack_from("<i", stream, payload)[0]
+                out += stream[start:end]
+            else:
+                short_seen, column = True, column + 1
+                out += _record_header(kind - _SHORT_TO_FULL, end - payload + 4)
+                out += struct.pack("<i", column) + stream[payload:end]
+            if kind not in _BLANKS:
+                filled += 1
+                last_row, last_column = max(last_row, row), max(last_column, column)
+                _check_grid(filled_before + filled, last_row + 1, last_column + 1, limits)
+            continue
+        out += stream[start:end]
+    return filled, bytes(out) if short_seen else None
+
+
+def _xlsb_records(stream: bytes) -> Iterator[tuple[int, int, int, int]]:
+    """(record type, record start, payload start, record end) of each record of a BIFF12 stream."""
+    position, size_of_stream = 0, len(stream)
+    try:
+        while position < size_of_stream:
+            start = position
+            kind = stream[position]
+            position += 1
+            if kind & 0x80:
+                kind = (kind & 0x7F) | ((stream[position] & 0x7F) << 7)
+                position += 1
+            size = 0
+            for shift in (0, 7, 14, 21):
+                byte = stream[position]
+                position += 1
+                size |= (byte & 0x7F) << shift
+                if not byte & 0x80:
+                    break
+            if position + size > size_of_stream:
+                raise IndexError(position + size)
+            yield kind, start, position, position + size
+            position += size
+    except IndexError:
+        raise ParseError("corrupt", "a worksheet of the .xlsb ends inside a record") from None
+
+
+def _record_header(kind: int, size: int) -> bytes:
+    """A BIFF12 record header: the type (< 128 here) and the size as a 7-bit varint."""
+    header = bytearray([kind])
+    while True:
+        byte, size = size & 0x7F, size >> 7
+        header.append(byte | (0x80 if size else 0))
+        if not size:
+            return bytes(header)
+
+
+def _check_grid(filled: int, height: int, width: int, limits: ParseLimits) -> None:
+    if filled > limits.max_cells:
+        raise ParseError("limits", f"more than {limits.max_cells} filled cells")
+    if height * width > MAX_GRID_CELLS:
+        raise ParseError("limits", f"a sheet spans {height} rows by {width} columns")

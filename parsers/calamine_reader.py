@@ -1,0 +1,96 @@
+"""OpenDocument spreadsheets (.ods) and Excel binary workbooks (.xlsb), read with python-calamine.
+
+One Rust reader serves both formats without a LibreOffice round trip; the cells then go
+through the same grid reading as .xlsx and .xls, within the same row, column and cell limits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum, \
+    SheetVisibleEnum
+
+from parsers.hints import HintFinder
+from parsers.labels import normalize
+from parsers.limits import ParseLimits, open_zip
+from parsers.report import ParsedReport, ParseError
+from parsers.schema import Schema
+from parsers.calamine_guard import check_ods, repair_xlsb
+from parsers.tables import Cell, GridReader, assemble
+from parsers.values import CellValue
+
+_INSTRUCTION_SHEETS = ("huong dan",)
+
+
+def read_ods(
+    data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
+) -> ParsedReport:
+    """Read an OpenDocument spreadsheet report (LibreOffice Calc, WPS, Google Sheets export)."""
+    limits = limits or ParseLimits()
+    with open_zip(data, limits) as archive:
+        check_ods(archive, limits)
+    return _read(data, schema, limits, filename)
+
+
+def read_xlsb(
+    data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
+) -> ParsedReport:
+    """Read an Excel binary workbook report (.xlsb, Excel 2007 and later)."""
+    limits = limits or ParseLimits()
+    with open_zip(data, limits) as archive:
+        data = repair_xlsb(archive, data, limits)
+    return _read(data, schema, limits, filename)
+
+
+def _read(data: bytes, schema: Schema, limits: ParseLimits, filename: str) -> ParsedReport:
+    """Every visible worksheet but an instructions sheet, read as a grid."""
+    reader = GridReader(schema.fields, HintFinder())
+    grids = []
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            cells_left = limits.max_cells
+            for index, sheet_info in enumerate(workbook.sheets_metadata):
+                if (sheet_info.visible != SheetVisibleEnum.Visible or sheet_info.typ != SheetTypeEnum.WorkSheet
+                        or normalize(sheet_info.name).startswith(_INSTRUCTION_SHEETS)):
+                    continue
+                rows = list(_rows(workbook.get_sheet_by_index(index), limits, reader.warnings))
+                cells_left -= sum(1 for row in rows for cell in row if cell.text)
+                if cells_left < 0:
+                    reader.warnings.append(f"{sheet_info.name}: quá nhiều ô, dừng đọc")
+                    break
+                grids.append(reader.read(rows))
+    except PasswordError:
+        raise ParseError("encrypted", f"{filename} is password-protected") from None
+    except CalamineError as exc:
+        raise ParseError("corrupt", f"not a readable workbook ({type(exc).__name__}: {exc})") from None
+    return assemble(filename, grids, [], reader)
+
+
+def _rows(sheet: CalamineSheet, limits: ParseLimits, warnings: list[str]) -> Iterator[list[Cell]]:
+    """The sheet's non-empty rows as cells, cut at the row and column limits."""
+    last_row, last_column = sheet.end or (0, 0)
+    if last_row >= limits.max_rows:
+        warnings.append(f"{sheet.name}: chỉ đọc {limits.max_rows} dòng đầu")
+    if last_column >= limits.max_columns:
+        warnings.append(f"{sheet.name}: chỉ đọc {limits.max_columns} cột đầu")
+    # From A1, not from the first filled cell, so that every source names the cell Excel shows.
+    for row_index, values in enumerate(sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)):
+        values = [_value(value) for value in values[: limits.max_columns]]
+        filled = [col for col, value in enumerate(values) if value not in (None, "")]
+        if not filled:
+            continue
+        yield [
+            Cell.of(value, f"{sheet.name}!{get_column_letter(col + 1)}{row_index + 1}")
+            for col, value in enumerate(values[: filled[-1] + 1])
+        ]
+
+
+def _value(value: object) -> CellValue:
+    """A calamine value as the shared cell types; a duration (rare in a report) as its text."""
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return value  # type: ignore[return-value]  # str, int, float, bool, date, datetime, time
