@@ -1,8 +1,9 @@
 """`robot run`: poll, flush, remind and digest on a schedule, as the one daemon on its database.
 
 Jobs run one at a time on one worker thread (max_instances=1, coalesced: a late job runs once);
-the lock is renewed on a thread of its own so a long poll cannot let it expire. SIGTERM/SIGINT
-stop it cleanly: the poll stops between messages, the running job finishes, the lock is released.
+the lock is checked on a thread of its own. SIGTERM/SIGINT stop it cleanly: the poll stops
+between messages, a parse in flight is abandoned and its message left for the next start, the
+running job finishes, the parse worker is killed and the lock released.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from robot.config import Config, digest_day_and_time
 from robot.digest.build import make_digest, queue_digest
 from robot.lock import InstanceLock
 from robot.outbox import enqueue, flush
+from robot.parsing import StopRequested, shared_worker
 from robot.poll import poll
 from robot.reminders import send_reminders
 from robot.templating import text_templates
@@ -132,6 +134,9 @@ class Daemon:
         except MailboxError as exc:
             self.watch.unreachable(exc)
             return
+        except StopRequested as stop:
+            log.info("stopped while reading a message (%s): it is read again at the next start", stop)
+            return
         self.watch.reached()
         if result.processed:
             log.info("poll: %s", dict(result.outcomes))
@@ -152,15 +157,16 @@ class Daemon:
         queue_digest(self.config, self.engine, make_digest(self.config, self.engine, self.now()))
         flush(self.config, self.engine, self.now())
 
-    def renew_lock(self) -> None:
-        if not self.lock.renew():
-            log.error("lost the daemon lock (another daemon took it over); stopping")
+    def check_lock(self) -> None:
+        if not self.lock.still_held():
+            log.error("lost the daemon lock (its database connection or lock file is gone); stopping")
             self.exit_code = 1
             self.stop()
 
     def stop(self, *_: object) -> None:
         """Ask the scheduler to stop after the running job (safe from a signal handler)."""
         self.stopping.set()
+        shared_worker().interrupt()
         if self.scheduler.running:
             threading.Thread(target=self._shutdown, name="shutdown").start()
 
@@ -179,7 +185,7 @@ class Daemon:
         add(self.remind_job, CronTrigger(hour=config.reminders.hour, minute=0, timezone=config.tz),
             id="remind", next_run_time=start)  # catch up at start; each step is sent once anyway
         add(self.digest_job, digest_trigger(config.digest.schedule, config.tz), id="digest")
-        add(self.renew_lock, IntervalTrigger(seconds=daemon.lock_seconds / 3), id="lock", executor="lock")
+        add(self.check_lock, IntervalTrigger(seconds=self.lock.check_seconds), id="lock", executor="lock")
         # A signal that arrives while the scheduler is starting is honoured once it has started.
         self.scheduler.add_listener(lambda _: self.stopping.is_set() and self.stop(), EVENT_SCHEDULER_STARTED)
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -189,6 +195,7 @@ class Daemon:
         try:
             self.scheduler.start()
         finally:
+            shared_worker().stop()
             self.lock.release()
         log.info("daemon stopped")
         return self.exit_code

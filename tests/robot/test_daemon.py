@@ -1,4 +1,4 @@
-"""`robot run`: answers new mail within a poll interval, one daemon per database, clean stop, outage alert."""
+"""`robot run`: answers new mail within a poll interval, one daemon per mailbox, clean stop, outage alert."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import time
 
 import pytest
 import yaml
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from robot.config import Config
 from robot.daemon import Daemon
-from robot.lock import InstanceLock, LockHeld, lock_name
-from store.db import open_engine, session
-from store.tables import DaemonLock, Outbox
+from robot.lock import Holder, InstanceLock, LockHeld, lock_holder, lock_name
+from store.db import session
+from store.tables import Outbox
 from tests.filling import filled_xlsx
 from tests.robot.conftest import COMPLETE
 from tests.robotenv import local, mail, write_config
@@ -22,17 +24,23 @@ from tests.servers import free_ports
 POLL_SECONDS = 2
 
 
-def _lock_rows(env) -> list[DaemonLock]:
-    with session(env.engine()) as db:
-        return db.exec(select(DaemonLock)).all()
+def holder_of(engine: Engine, config: Config) -> Holder | None:
+    """Who holds the daemon lock of ``config``'s mailbox, as `robot status` reads it."""
+    with session(engine) as db:
+        return lock_holder(db, lock_name(config))
 
 
-def _wait_until_locked(env, daemon) -> None:
+def wait_until_locked(env, daemon) -> None:
+    """Wait until ``daemon`` (a `robot run` process) holds the lock; fail if it exits instead."""
+    engine, config = env.engine(), env.config
     deadline = time.monotonic() + 60
-    while not _lock_rows(env):
-        assert daemon.poll() is None, daemon.stderr.read().decode()
-        assert time.monotonic() < deadline, "the daemon did not start"
-        time.sleep(0.05)
+    try:
+        while (holder := holder_of(engine, config)) is None or holder.pid != daemon.pid:
+            assert daemon.poll() is None, daemon.stderr.read().decode()
+            assert time.monotonic() < deadline, "the daemon did not start"
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -45,9 +53,10 @@ def test_daemon_answers_refuses_a_second_and_stops_on_sigterm(daemon_env, mailbo
     """GIVEN a running daemon WHEN a report arrives THEN it is acknowledged within one poll
     interval; a second daemon on the same database refuses to start; SIGTERM stops the first
     with exit code 0 and releases the lock."""
+    engine = daemon_env.engine()
     daemon = daemon_env.subprocess("run")
     try:
-        _wait_until_locked(daemon_env, daemon)
+        wait_until_locked(daemon_env, daemon)
         data = filled_xlsx(daemon_env.config.schema(), "thpt", COMPLETE)
         mailbox.append(mail(school.emails[0], "Báo cáo 6 tháng đầu năm 2026", [("bc.xlsx", data)]),
                        internaldate=local(2026, 5, 20, 9, 0))
@@ -58,35 +67,43 @@ def test_daemon_answers_refuses_a_second_and_stops_on_sigterm(daemon_env, mailbo
         _, stderr = second.communicate(timeout=60)
         assert second.returncode == 3
         assert "Một rô-bốt khác đang chạy" in stderr.decode()
-        assert len(_lock_rows(daemon_env)) == 1
+        assert f"process {daemon.pid} on" in stderr.decode(), "the refusal names the holder"
+        assert holder_of(engine, daemon_env.config).pid == daemon.pid
     finally:
         daemon.send_signal(signal.SIGTERM)
         _, stderr = daemon.communicate(timeout=60)
     assert daemon.returncode == 0, stderr.decode()
-    assert _lock_rows(daemon_env) == []
+    assert holder_of(engine, daemon_env.config) is None
     log = (daemon_env.path.parent / "robot.log").read_text(encoding="utf-8")
     assert "daemon started" in log and "daemon stopped" in log
     assert mailbox.password not in log
 
 
-def test_stale_lock_of_a_killed_daemon_is_taken_over(tmp_path):
-    engine = open_engine(f"sqlite:///{tmp_path / 'robot.db'}")
-    moment = {"now": dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc)}
-    first = InstanceLock(engine, "daemon:a@x.example", ttl_seconds=60, clock=lambda: moment["now"])
-    second = InstanceLock(engine, "daemon:a@x.example", ttl_seconds=60, clock=lambda: moment["now"])
-    other_mailbox = InstanceLock(engine, "daemon:b@x.example", ttl_seconds=60, clock=lambda: moment["now"])
+def test_one_lock_per_mailbox_named_by_its_holder(robot_env):
+    """GIVEN a daemon lock held WHEN a second daemon of the same mailbox tries THEN it is refused
+    and told who holds it; the robot of another mailbox on the same database runs beside it; once
+    released the lock is free (on SQLite and PostgreSQL alike)."""
+    engine = robot_env.engine()
+    first = InstanceLock(engine, "daemon:a@x.example", check_seconds=60)
+    second = InstanceLock(engine, "daemon:a@x.example", check_seconds=60)
+    other_mailbox = InstanceLock(engine, "daemon:b@x.example", check_seconds=60)
     first.acquire()
-    with pytest.raises(LockHeld):
-        second.acquire()
-    other_mailbox.acquire()  # the robot of another mailbox on the same database runs beside it
-    moment["now"] += dt.timedelta(seconds=59)
-    assert first.renew()
-    moment["now"] += dt.timedelta(seconds=61)  # the first stopped renewing (killed)
+    try:
+        with pytest.raises(LockHeld) as refused:
+            second.acquire()
+        assert refused.value.holder == first.holder
+        other_mailbox.acquire()
+        assert first.still_held() and other_mailbox.still_held()
+        with session(engine) as db:
+            assert lock_holder(db, "daemon:a@x.example") == first.holder
+            assert lock_holder(db, "daemon:c@x.example") is None
+    finally:
+        first.release()
+        other_mailbox.release()
+    with session(engine) as db:
+        assert lock_holder(db, "daemon:a@x.example") is None
     second.acquire()
-    assert not first.renew(), "the old holder learns it lost the lock"
-    first.release()  # releasing a lost lock leaves the new holder's alone
-    with pytest.raises(LockHeld):
-        first.acquire()
+    second.release()
 
 
 def test_unreachable_mailbox_backs_off_and_alerts_staff_once(tmp_path, mailbox, smtp_server):
