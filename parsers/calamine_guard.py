@@ -2,8 +2,9 @@
 
 calamine holds each sheet as one dense grid from its first to its last filled cell, built in
 full when the workbook opens, and a Rust allocation failure aborts the process instead of
-raising: so the filled cells and the grid's size are counted here first, cheaply, and a file
-past the limits is refused. calamine also skips the "short" cell records of .xlsb (a cell
+raising: so the grids' sizes are counted here first, cheaply, and a file that would need a grid
+far larger than any report is refused (the row, column and cell limits are applied after, by
+the reader, as for .xlsx). calamine also skips the "short" cell records of .xlsb (a cell
 without its column, meaning the previous cell's plus one), which Excel never writes but
 SheetJS-based exporters write for every cell after the first of a row; they are rewritten
 into the full records so that no figure silently disappears.
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from parsers.limits import ParseLimits, refuse_dtd
+from parsers.limits import refuse_dtd
 from parsers.report import ParseError
 
 # The largest sheet grid calamine may build (about 32 bytes a cell: 2 million is ~64 MB).
@@ -37,61 +38,59 @@ _BLANKS = (0x01, 0x0C)
 _SHORT_TO_FULL = 0x0C - 0x01  # BrtShortBlank -> BrtCellBlank, …, BrtShortIsst -> BrtCellIsst
 
 
-def check_ods(archive: zipfile.ZipFile, limits: ParseLimits) -> None:
-    """Refuse an .ods whose sheets would expand past the limits."""
+def check_ods(archive: zipfile.ZipFile) -> None:
+    """Refuse an .ods whose sheets would expand past MAX_GRID_CELLS."""
     refuse_dtd(archive)
     try:
         with archive.open("content.xml") as content:
-            _count_ods_cells(content, limits)
+            _count_ods_cells(content)
     except KeyError:
         raise ParseError("corrupt", "an OpenDocument file without content.xml") from None
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ParseError("corrupt", f"content.xml cannot be read ({exc})") from None
 
 
-def _count_ods_cells(content: io.BufferedIOBase, limits: ParseLimits) -> None:
+def _count_ods_cells(content: io.BufferedIOBase) -> None:
     """Expand the repeat counts of filled rows and cells as calamine will, without keeping them."""
-    filled = 0
+    grids = 0  # the grid cells of the sheets before this one
     row = last_row = last_column = -1
     events = etree.iterparse(content, events=("start", "end"), tag=(f"{_TABLE}table", f"{_TABLE}table-row"),
                              resolve_entities=False, no_network=True)
     for event, element in events:
         if element.tag == f"{_TABLE}table":
-            if event == "start":
-                row = last_row = last_column = -1
+            if event == "end":
+                grids += (last_row + 1) * (last_column + 1)
+            row = last_row = last_column = -1
             continue
         if event == "start":
             continue
         repeat_rows = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
-        column = row_filled = 0
+        column = 0
         for cell in element.iterchildren(*_ODS_CELLS):
             repeat = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
             if cell.get(f"{_OFFICE}value-type") is not None or len(cell):
-                row_filled += repeat
                 last_column = max(last_column, column + repeat - 1)
+                last_row = row + repeat_rows
             column += repeat
         row += repeat_rows
-        if row_filled:
-            filled += row_filled * repeat_rows
-            last_row = row
         element.clear()
-        _check_grid(filled, last_row + 1, last_column + 1, limits)
+        _check_grid(grids + (last_row + 1) * (last_column + 1))
 
 
-def repair_xlsb(archive: zipfile.ZipFile, data: bytes, limits: ParseLimits) -> bytes:
-    """The .xlsb as calamine can read it: checked against the limits, short cell records made full."""
+def repair_xlsb(archive: zipfile.ZipFile, data: bytes) -> bytes:
+    """The .xlsb as calamine can read it: checked for its grids' size, short cell records made full."""
     refuse_dtd(archive)
     if "xl/workbook.bin" not in archive.namelist():
         raise ParseError("corrupt", "an .xlsb file without xl/workbook.bin")
     mended: dict[str, bytes] = {}
-    filled = 0
+    grids = 0
     for name in filter(_XLSB_SHEET.match, archive.namelist()):
         try:
             stream = archive.read(name)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
             raise ParseError("corrupt", f"{name} cannot be unpacked ({exc})") from None
-        sheet_filled, rewritten = _walk_xlsb_sheet(stream, limits, filled)
-        filled += sheet_filled
+        grid, rewritten = _walk_xlsb_sheet(stream, grids)
+        grids += grid
         if rewritten is not None:
             mended[name] = rewritten
     if not mended:
@@ -103,11 +102,10 @@ def repair_xlsb(archive: zipfile.ZipFile, data: bytes, limits: ParseLimits) -> b
     return buffer.getvalue()
 
 
-def _walk_xlsb_sheet(stream: bytes, limits: ParseLimits, filled_before: int) -> tuple[int, bytes | None]:
-    """The sheet's filled cells, and the stream with full cell records if it had short ones."""
+def _walk_xlsb_sheet(stream: bytes, grids_before: int) -> tuple[int, bytes | None]:
+    """The sheet's grid size, and the stream with full cell records if it had short ones."""
     out = bytearray()
     short_seen = False
-    filled = 0
     row = last_row = column = last_column = -1
     for kind, start, payload, end in _xlsb_records(stream):
         if kind == _ROW_HEADER and end - payload >= 4:
@@ -123,12 +121,11 @@ def _walk_xlsb_sheet(stream: bytes, limits: ParseLimits, filled_before: int) -> 
                 out += _record_header(kind - _SHORT_TO_FULL, end - payload + 4)
                 out += struct.pack("<i", column) + stream[payload:end]
             if kind not in _BLANKS:
-                filled += 1
                 last_row, last_column = max(last_row, row), max(last_column, column)
-                _check_grid(filled_before + filled, last_row + 1, last_column + 1, limits)
+                _check_grid(grids_before + (last_row + 1) * (last_column + 1))
             continue
         out += stream[start:end]
-    return filled, bytes(out) if short_seen else None
+    return (last_row + 1) * (last_column + 1), bytes(out) if short_seen else None
 
 
 def _xlsb_records(stream: bytes) -> Iterator[tuple[int, int, int, int]]:
@@ -167,8 +164,6 @@ def _record_header(kind: int, size: int) -> bytes:
             return bytes(header)
 
 
-def _check_grid(filled: int, height: int, width: int, limits: ParseLimits) -> None:
-    if filled > limits.max_cells:
-        raise ParseError("limits", f"more than {limits.max_cells} filled cells")
-    if height * width > MAX_GRID_CELLS:
-        raise ParseError("limits", f"a sheet spans {height} rows by {width} columns")
+def _check_grid(cells: int) -> None:
+    if cells > MAX_GRID_CELLS:
+        raise ParseError("limits", f"the sheets span {cells} cells, more than {MAX_GRID_CELLS}")

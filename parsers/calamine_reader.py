@@ -32,7 +32,7 @@ def read_ods(
     """Read an OpenDocument spreadsheet report (LibreOffice Calc, WPS, Google Sheets export)."""
     limits = limits or ParseLimits()
     with open_zip(data, limits) as archive:
-        check_ods(archive, limits)
+        check_ods(archive)
     return _read(data, schema, limits, filename)
 
 
@@ -42,7 +42,7 @@ def read_xlsb(
     """Read an Excel binary workbook report (.xlsb, Excel 2007 and later)."""
     limits = limits or ParseLimits()
     with open_zip(data, limits) as archive:
-        data = repair_xlsb(archive, data, limits)
+        data = repair_xlsb(archive, data)
     return _read(data, schema, limits, filename)
 
 
