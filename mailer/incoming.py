@@ -1,14 +1,15 @@
 """Reading a received message into plain fields, tolerant of whatever real mail clients send.
 
 Nothing here raises on junk input: a header that will not decode falls back to its raw text, a
-body in an unknown charset is decoded with the next best guess, a missing header is "".
+body in an unknown charset is decoded with the next best guess, a missing header is "". Every
+text that leaves here (headers, bodies, file names) is decoded as mail clients decode it and in
+NFC (mailer.charsets), and the sender's own words are set apart from quoted mail (mailer.quotes).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import email.header
 import email.message
 import email.policy
 import email.utils
@@ -21,17 +22,21 @@ from email.parser import BytesParser
 
 from tnefparse import TNEF
 
+from mailer.charsets import decode, decode_undeclared
+from mailer.encoded_words import decode_encoded_words
 from mailer.html_text import html_to_text
+from mailer.quotes import OwnText, own_html_text, own_plain_text
+from mailer.text import nfc
 
 log = logging.getLogger(__name__)
 
-# Declared charsets are often wrong in Vietnamese mail; these are the next guesses, strict first.
-_FALLBACK_CHARSETS = ("utf-8", "cp1258")
 # Detached signatures are not documents; answering "unreadable file" about them would only confuse.
 _SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",
                     "application/x-pkcs7-signature", "application/pgp-keys"}
 _MAX_DEPTH = 10  # forwarded-in-forwarded nesting we follow
 _MSG_ID = re.compile(r"<[^<>\s]+>")
+# An HTML part's own charset declaration, read when the MIME header names none.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,10 @@ class IncomingMail:
     date_header: str  # the sender's claim only; lateness uses INTERNALDATE
     in_reply_to: str
     references: list[str]
-    text_body: str
+    text_body: str  # the plain part, else the HTML part as text; quotes included
     html_body: str
+    own_text: str  # what the sender wrote: the plain part (else the HTML) without quotes and signature
+    quoted: bool  # a quote of earlier mail was found (and left out of own_text)
     attachments: list[Attachment]
     headers: email.message.EmailMessage = field(repr=False)
     auth_results: list[str] = field(default_factory=list)
@@ -69,7 +76,9 @@ def read_message(raw: bytes) -> IncomingMail:
     sender_name, sender = _first_address(message, "From")
     _, reply_to = _first_address(message, "Reply-To")
     return_path = header_text(message, "Return-Path") if "Return-Path" in message else None
-    text_body, html_body = _bodies(message)
+    plain, html = _bodies(message)
+    own = (own_plain_text(plain) if plain.strip() else own_html_text(html) if html.strip()
+           else OwnText("", quoted=False))
     attachments: list[Attachment] = []
     _collect_attachments(message, attachments, depth=0)
     return IncomingMail(
@@ -82,8 +91,10 @@ def read_message(raw: bytes) -> IncomingMail:
         date_header=header_text(message, "Date"),
         in_reply_to=header_text(message, "In-Reply-To"),
         references=_MSG_ID.findall(header_text(message, "References")),
-        text_body=text_body,
-        html_body=html_body,
+        text_body=plain if plain.strip() else nfc(html_to_text(html)),
+        html_body=html,
+        own_text=own.text,
+        quoted=own.quoted,
         attachments=attachments,
         headers=message,
         auth_results=header_values(message, "Authentication-Results"),
@@ -91,8 +102,8 @@ def read_message(raw: bytes) -> IncomingMail:
 
 
 def header_values(message: email.message.Message, name: str) -> list[str]:
-    """Every value of a header, decoded to text (raw text when decoding fails), unfolded."""
-    return [_decode_words(value) for value in _raw_values(message, name)]
+    """Every value of a header, decoded to NFC text (broken encoded-words as written), unfolded."""
+    return [decode_encoded_words(value).strip() for value in _raw_values(message, name)]
 
 
 def header_text(message: email.message.Message, name: str) -> str:
@@ -109,33 +120,9 @@ def _raw_values(message: email.message.Message, name: str) -> list[str]:
             continue
         # The parser keeps raw 8-bit bytes (unencoded UTF-8 headers) as surrogates: decode them.
         if any("\udc80" <= char <= "\udcff" for char in value):
-            value = _decode_bytes(value.encode("utf-8", "surrogateescape"), None)
+            value = decode_undeclared(value.encode("utf-8", "surrogateescape"))
         values.append(re.sub(r"\r?\n(?=[ \t])", "", value).strip())
     return values
-
-
-def _decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded-words, surviving unknown charsets and broken encodings."""
-    if "=?" not in value:
-        return value
-    try:
-        parts = email.header.decode_header(value)
-    except Exception:  # HeaderParseError, binascii errors...: junk in, raw text out
-        return value
-    return "".join(chunk if isinstance(chunk, str) else _decode_bytes(chunk, charset)
-                   for chunk, charset in parts).strip()
-
-
-def _decode_bytes(data: bytes, charset: str | None) -> str:
-    """Bytes to text: the declared charset, then the usual suspects, then UTF-8 with replacements."""
-    for candidate in (charset, *_FALLBACK_CHARSETS):
-        if not candidate:
-            continue
-        try:
-            return data.decode(candidate)
-        except (LookupError, ValueError):  # unknown charset, undecodable bytes, NUL in the name
-            continue
-    return data.decode("utf-8", errors="replace")
 
 
 def _first_address(message: email.message.Message, name: str) -> tuple[str, str]:
@@ -146,30 +133,31 @@ def _first_address(message: email.message.Message, name: str) -> tuple[str, str]
     # Split the addresses before decoding encoded-words: a decoded name may hold commas or "<".
     for display_name, address in email.utils.getaddresses([raw[0]]):
         if "@" in address:
-            return _decode_words(display_name), address
+            return decode_encoded_words(display_name).strip(), nfc(address)
     return "", ""
 
 
 def _bodies(message: email.message.EmailMessage) -> tuple[str, str]:
-    """(text, html) bodies; text falls back to the HTML converted to plain text."""
+    """(plain, html) bodies as text, "" for a part the message does not have."""
     try:
         plain = message.get_body(preferencelist=("plain",))
         html = message.get_body(preferencelist=("html",))
     except Exception:
         log.debug("could not find the body parts of a message", exc_info=True)
         return "", ""
-    text_body = _part_text(plain) if plain is not None else ""
-    html_body = _part_text(html) if html is not None else ""
-    if not text_body.strip() and html_body:
-        text_body = html_to_text(html_body)
-    return text_body, html_body
+    return (_part_text(plain) if plain is not None else "",
+            _part_text(html) if html is not None else "")
 
 
 def _part_text(part: email.message.Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    return _decode_bytes(payload, part.get_content_charset()).replace("\r\n", "\n")
+    charset = part.get_content_charset()
+    if charset is None and part.get_content_subtype() == "html":
+        declared = _META_CHARSET.search(payload[:4096])
+        charset = declared.group(1).decode("ascii", "replace") if declared else None
+    return decode(payload, charset).replace("\r\n", "\n")
 
 
 def _collect_attachments(part: email.message.Message, out: list[Attachment], depth: int) -> None:
@@ -243,14 +231,27 @@ def _forwarded_messages(part: email.message.Message) -> list[email.message.Messa
 
 
 def _filename(part: email.message.Message) -> str:
-    """The part's file name: RFC 2231 parameters, encoded-words, or the Content-Type name=."""
+    """The part's file name: RFC 2231 parameters, encoded-words, raw 8-bit, or the Content-Type name=.
+
+    Parameters are read from the header bytes as written, one Latin-1 character per byte, in a
+    compat32 view: the default policy decodes RFC 2231 names by their label alone and turns raw
+    8-bit names into U+FFFD.
+    """
+    written = email.message.Message()
+    for key, value in part.raw_items():
+        if key.lower() in ("content-disposition", "content-type"):
+            written[key] = value.encode("utf-8", "surrogateescape").decode("latin-1")
     try:
-        name = part.get_filename() or part.get_param("name", header="content-type") or ""
-    except Exception:
+        name = (written.get_param("filename", header="content-disposition")
+                or written.get_param("name", header="content-type") or "")
+        if isinstance(name, tuple):  # RFC 2231: (charset, language, the bytes as Latin-1 text)
+            charset, _, text = name
+            name = decode(str(text).encode("latin-1", "replace"), charset)
+        else:
+            name = decode_undeclared(name.encode("latin-1", "replace"))
+    except Exception:  # junk parameters: no name rather than a crash
         log.debug("unreadable file name parameter", exc_info=True)
         return ""
-    if isinstance(name, tuple):  # an RFC 2231 value the parser left undecoded
-        name = email.utils.collapse_rfc2231_value(name)
-    name = _decode_words(str(name))
+    name = decode_encoded_words(str(name))
     # Keep just the base name: some clients send a full path, and a name must never climb out of a folder.
     return re.split(r"[\\/]", name)[-1].strip()
