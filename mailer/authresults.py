@@ -21,6 +21,7 @@ class Verdict:
     failed: bool
     believed: bool  # a header from a trusted authserv-id was found
     reason: str
+    passed: bool = False  # the trusted server authenticated the From domain (DMARC, else DKIM/SPF)
 
 
 def _strip_comments(value: str) -> str:
@@ -51,7 +52,8 @@ def verdict(headers: list[str], trusted_ids: list[str]) -> Verdict:
             continue
         dmarc, spf, dkim = results.get("dmarc"), results.get("spf"), results.get("dkim")
         if dmarc is not None:
-            return Verdict(dmarc == "fail", True, f"{authserv_id}: dmarc={dmarc}")
+            return Verdict(dmarc == "fail", True, f"{authserv_id}: dmarc={dmarc}", passed=dmarc == "pass")
         failed = spf in ("fail", "softfail") and dkim != "pass"
-        return Verdict(failed, True, f"{authserv_id}: spf={spf or 'none'} dkim={dkim or 'none'}")
+        return Verdict(failed, True, f"{authserv_id}: spf={spf or 'none'} dkim={dkim or 'none'}",
+                       passed="pass" in (spf, dkim))
     return Verdict(False, False, "no Authentication-Results from a trusted server")

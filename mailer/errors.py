@@ -21,3 +21,11 @@ class DeliveryError(MailerError):
         super().__init__(message)
         self.permanent = permanent
         self.unreachable = unreachable
+
+
+class UnfetchableMessage(MailboxError):
+    """A message the server lists but will not hand over; the poll stops at it and tries again."""
+
+    def __init__(self, uid: int, message: str) -> None:
+        super().__init__(message)
+        self.uid = uid

@@ -13,14 +13,14 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 from imap_tools.utils import encode_folder
 
-from mailer.errors import MailboxError
+from mailer.errors import MailboxError, UnfetchableMessage
 from mailer.settings import ImapSettings
 from mailer.tls import ssl_context
 
@@ -114,10 +114,7 @@ class Mailbox:
         fresh, self._fresh_state = self._fresh_state, None
         if fresh is not None and fresh.uidnext is not None and fresh.uidnext <= after_uid + 1:
             return
-        uids = self._uids_after(after_uid)
-        size = max(1, batch_size or self.settings.batch_size)
-        for start in range(0, len(uids), size):
-            yield from self._fetch_batch(folder, uids[start:start + size])
+        yield from self.fetch_uids(folder, self._uids_after(after_uid), batch_size)
 
     def _sync(self) -> None:
         # A selected mailbox only shows mail announced to the client: without a NOOP, a long-lived
@@ -135,20 +132,65 @@ class Mailbox:
         # "n:*" always matches the highest UID, even when it is below n: filter ourselves.
         return sorted(uid for uid in map(int, (data[0] or b"").split()) if uid > after_uid)
 
+    def fetch_uids(self, folder: str, uids: list[int], batch_size: int | None = None) -> Iterator[RawMail]:
+        """Yield the given messages, ascending, ``batch_size`` at a time, without marking them seen."""
+        if self._selected != folder:
+            self.folder_state(folder)
+        uids = sorted(uids)
+        size = max(1, batch_size or self.settings.batch_size)
+        for start in range(0, len(uids), size):
+            yield from self._fetch_batch(folder, uids[start:start + size])
+
+    def last_uid(self, folder: str) -> int:
+        """The highest UID in the folder now (0 when empty): where a first poll starts from."""
+        state = self.folder_state(folder)
+        if state.uidnext is not None:
+            return state.uidnext - 1
+        with self._errors("finding the newest message"):
+            typ, data = self._client().uid("SEARCH", "ALL")
+        if typ != "OK":
+            raise MailboxError(f"UID SEARCH failed on {self._where()}: {_text(data)}")
+        return max(map(int, (data[0] or b"").split()), default=0)
+
+    def received_between(self, folder: str, since: date, until: date | None) -> list[int]:
+        """UIDs of the messages the server received on ``since`` and after, before ``until``.
+
+        IMAP SINCE/BEFORE compare INTERNALDATE's day in the server's zone: the caller filters
+        the fetched messages by their exact INTERNALDATE.
+        """
+        if self._selected != folder:
+            self.folder_state(folder)
+        criteria = f"SINCE {_imap_date(since - timedelta(days=1))}"
+        if until is not None:
+            criteria += f" BEFORE {_imap_date(until + timedelta(days=1))}"
+        with self._errors("searching mail by date"):
+            typ, data = self._client().uid("SEARCH", criteria)
+        if typ != "OK":
+            raise MailboxError(f"UID SEARCH failed on {self._where()}: {_text(data)}")
+        return sorted(map(int, (data[0] or b"").split()))
+
     def _fetch_batch(self, folder: str, uids: list[int]) -> Iterator[RawMail]:
         fetched = self._fetch(uids)
-        missing = [uid for uid in uids if uid not in fetched]
-        for uid in missing:
-            # A batch can come back short (a server hiccup, or a message expunged meanwhile):
-            # ask for each missing one on its own before giving up on it.
-            fetched.update(self._fetch([uid]))
-            if uid not in fetched:
-                log.warning("message UID %d in %s vanished before it could be fetched", uid, folder)
         for uid in uids:
+            if uid not in fetched:
+                # A batch can come back short (a server hiccup, or a message expunged meanwhile):
+                # ask for it on its own; a message still there that will not come is an error
+                # the poll stops at, so it is never skipped unseen.
+                fetched.update(self._fetch([uid]))
             if uid in fetched:
                 internaldate, raw = fetched.pop(uid)
                 yield RawMail(folder=folder, uid=uid, uidvalidity=self._uidvalidity,
                               internaldate=internaldate, raw=raw)
+            elif self._exists(uid):
+                raise UnfetchableMessage(uid, f"message UID {uid} in {folder!r} on {self._where()} "
+                                              "is listed but cannot be fetched")
+            else:
+                log.warning("message UID %d in %s was deleted before it could be fetched", uid, folder)
+
+    def _exists(self, uid: int) -> bool:
+        with self._errors("checking a message"):
+            typ, data = self._client().uid("SEARCH", f"UID {uid}")
+        return typ == "OK" and str(uid).encode() in (data[0] or b"").split()
 
     def _fetch(self, uids: list[int]) -> dict[int, tuple[datetime, bytes]]:
         with self._errors("fetching mail"):
@@ -257,6 +299,11 @@ def check_login(settings: ImapSettings) -> str:
     return f"{settings.folder}: {state.message_count} messages"
 
 
+def _imap_date(day: date) -> str:
+    """An IMAP date (RFC 3501 date-day-fixed): locale-independent month names."""
+    return f"{day.day}-{_MONTH_NAMES[day.month - 1]}-{day.year}"
+
+
 def _uid_set(uids: list[int]) -> str:
     return ",".join(str(uid) for uid in uids)
 
@@ -287,8 +334,8 @@ def _parse_fetch(data: list, wanted: set[int]) -> dict[int, tuple[datetime, byte
     return result
 
 
-_MONTHS = {name: number for number, name in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
 
 
 def _internaldate(text: str) -> datetime:

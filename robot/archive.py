@@ -8,6 +8,11 @@ import tempfile
 from pathlib import Path
 
 
+def content_hash(raw: bytes) -> str:
+    """The archive's key for raw mail: its SHA-256, hex."""
+    return hashlib.sha256(raw).hexdigest()
+
+
 def archive_raw(archive_dir: Path, raw: bytes) -> tuple[Path, str]:
     """Store ``raw`` as ``<dir>/ab/cd/<sha256>.eml`` and return its path and hash.
 
@@ -15,7 +20,7 @@ def archive_raw(archive_dir: Path, raw: bytes) -> tuple[Path, str]:
     writes nothing new. The file is written to a temporary name, fsynced, then renamed, so a
     crash never leaves a half-written archive under the final name.
     """
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = content_hash(raw)
     folder = archive_dir / digest[:2] / digest[2:4]
     path = folder / f"{digest}.eml"
     if path.exists():

@@ -1,9 +1,10 @@
-"""The intake of one message: archive → screen → identify → parse → period → validate → store → reply.
+"""The intake of one message: archive → read → gather the facts → decide → record → reply.
 
-Reading (archive, parse) happens before the database transaction; everything the robot
-decides about a message — its record, the submission, the reply in the outbox and the poll
+Reading (archive, parse) happens before the database transaction; everything the robot decides
+about a message — its record, the reports it files, the reply in the outbox and the poll
 position — is committed together, so a crash before the commit leaves the message to be
-processed again and a crash after it leaves nothing to redo but sending.
+processed again and a crash after it leaves nothing to redo but sending. What to do is decided
+by ``robot.decide.decide`` from the facts gathered here; the store files it in one call.
 """
 
 from __future__ import annotations
@@ -13,21 +14,22 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
-from mailer.incoming import Attachment, IncomingMail
+from mailer.incoming import IncomingMail
 from mailer.screening import Screening, screen
-from parsers.report import ParsedReport, ParseError
-from robot.archive import archive_raw
+from parsers.report import ParsedReport
+from robot.archive import archive_raw, content_hash
 from robot.config import Config, Unit
+from robot.decide import Decision, Facts, decide
 from robot.outbox import Thread, enqueue
 from robot.parsing import read_attachments, read_body, read_mail
-from robot.periods import Period, period_by_id, pick_period
+from robot.periods import Period, pick_period
+from robot.relevance import keyword_pattern, names_report, reads_as_report
 from robot.replies import (
     Reply,
     acknowledgement,
@@ -36,7 +38,6 @@ from robot.replies import (
     unknown_sender_notice,
     unreadable_notice,
 )
-from robot.blank_template import blank_template
 from robot.units import unit_named
 from robot.validate import Validation, validate
 from robot.wording import (
@@ -48,9 +49,39 @@ from robot.wording import (
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
-from store.tables import Message, Submission, SubmissionValue
+from store.filing import Figure, Filing, record_message
+from store.tables import Message
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How a message is taken in: a live poll answers and moves the poll position; a backfill
+    files old mail without answering (unless asked) and leaves the position alone; a dry run
+    decides and changes nothing."""
+
+    reply: bool = True
+    advance: bool = True
+    dry_run: bool = False
+
+
+LIVE = Mode()
+
+
+@dataclass
+class Outcome:
+    """What became of one message: its recorded outcome, the decision and what was filed."""
+
+    outcome: str
+    decision: Decision | None = None
+    uid: int = 0
+    sender: str = ""
+    subject: str = ""
+    received_at: dt.datetime | None = None
+    unit_code: str | None = None
+    period_id: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,18 +90,18 @@ class Intake:
 
     raw: RawMail
     mail: IncomingMail
-    archive_path: Path
+    archive_path: Path | None
     sha256: str
     screening: Screening | None = None
     authentication: Verdict | None = None
     unit: Unit | None = None
-    reports: list[ParsedReport] = field(default_factory=list)
+    reports: list[ParsedReport] = field(default_factory=list)  # documents that read as the report
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
+    names_report: bool = False
     report: ParsedReport | None = None  # the one filed for the sender's unit
     foreign: list[tuple[ParsedReport, Unit]] = field(default_factory=list)  # kept for other units
     period: Period | None = None
     check: Validation | None = None
-    outcome: str = ""
     notes: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # told to the sender below the figures
 
@@ -79,59 +110,94 @@ class Intake:
         return self.raw.internaldate
 
 
-def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.datetime) -> str:
-    """Handle one fetched message end to end and return its recorded outcome."""
-    path, digest = archive_raw(config.archive_dir, raw.raw)
+def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.datetime,
+            mode: Mode = LIVE) -> Outcome:
+    """Handle one fetched message end to end and return what became of it."""
+    if mode.dry_run:
+        path, digest = None, content_hash(raw.raw)
+    else:
+        path, digest = archive_raw(config.archive_dir, raw.raw)
     mail, too_large = read_mail(config, raw.raw)
     intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, unreadable=too_large)
     _read(config, intake)
     with open_session(engine) as session:
         if queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
-            return "already-processed"
+            return _outcome(intake, "already-processed", None)
+        decision = decide(_facts(config, session, intake, mailbox, now))
         try:
-            _decide_and_store(config, session, intake, mailbox, now)
-            session.commit()
+            _record(config, session, intake, decision, mailbox, now, mode)
+            if mode.dry_run:
+                session.rollback()
+            else:
+                session.commit()
         except IntegrityError:
-            # Another worker recorded this message first; its decision stands.
             session.rollback()
-            return "already-processed"
-    log.info("uid %s from %s: %s %s", raw.uid, intake.mail.sender or "?", intake.outcome,
-             "; ".join(intake.notes))
-    return intake.outcome
+            if not queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
+                raise  # not the claim: a real failure, recorded by the caller
+            return _outcome(intake, "already-processed", None)  # another worker recorded it first
+    result = _outcome(intake, decision.outcome, decision)
+    log.info("uid %s from %s: %s%s %s", raw.uid, mail.sender or "?", decision.outcome,
+             f" → {decision.reply}" if decision.reply and mode.reply else "", "; ".join(result.notes))
+    return result
 
 
 def record_failure(config: Config, engine: Engine, raw: RawMail, mailbox: str,
-                   now: dt.datetime, error: BaseException) -> None:
-    """Record a message whose intake raised, so staff see it and the poll moves on."""
-    path, digest = archive_raw(config.archive_dir, raw.raw)
+                   now: dt.datetime, error: BaseException, outcome: str = "error") -> None:
+    """Record a message that cannot be taken in (``error``: the message itself is bad;
+    ``quarantined``: it kept failing for a reason that should have passed), so staff see it
+    and the poll moves on."""
+    path, digest = archive_raw(config.archive_dir, raw.raw) if raw.raw else (Path(""), "")
     with open_session(engine) as session:
         if queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
             return
         session.add(Message(
             mailbox=mailbox, folder=raw.folder, uidvalidity=raw.uidvalidity, uid=raw.uid,
             sha256=digest, archive_path=str(path), received_at=to_db_time(raw.internaldate),
-            processed_at=to_db_time(now), outcome="error",
+            processed_at=to_db_time(now), outcome=outcome,
             detail=f"{type(error).__name__}: {error}"[:1000],
         ))
         queries.advance_poll(session, mailbox, raw.folder, raw.uidvalidity, raw.uid, to_db_time(now))
         session.commit()
 
 
+def _outcome(intake: Intake, outcome: str, decision: Decision | None) -> Outcome:
+    return Outcome(
+        outcome=outcome, decision=decision, uid=intake.raw.uid, sender=intake.mail.sender,
+        subject=intake.mail.subject, received_at=intake.received_at,
+        unit_code=intake.unit.code if intake.unit else (intake.foreign[0][1].code if intake.foreign else None),
+        period_id=intake.period.id if intake.period else None,
+        notes=intake.notes + list(decision.reasons if decision else ()),
+    )
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
 def _read(config: Config, intake: Intake) -> None:
-    """Steps without side effects in the store: screening, the unit, the attachments."""
+    """Steps without side effects in the store: screening, the unit, the documents."""
     mail = intake.mail
     intake.screening = screen(mail, {config.mailbox.address})
-    if intake.screening is not None:
+    if intake.screening is not None and not intake.screening.fileable:
         return
     intake.unit = config.unit_by_email(mail.sender)
     intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
-    readable = [a for a in mail.attachments if a.filename not in dict(intake.unreadable)]
-    reports, failures = read_attachments(config, readable)
-    failures = intake.unreadable + failures
-    if not reports:
+    pattern = keyword_pattern(config.keywords)
+    refused = dict(intake.unreadable)
+    found, failures = read_attachments(config, [a for a in mail.attachments if a.filename not in refused])
+    intake.unreadable = intake.unreadable + failures
+    if not found:
         body = read_body(config, mail)
-        reports = [body] if body is not None else []
-    intake.reports, intake.unreadable = reports, failures
+        found = [body] if body is not None else []
+    intake.names_report = names_report(pattern, [
+        mail.subject, getattr(mail, "own_text", mail.text_body),  # INTEGRATION: mailer adds own_text
+        *(a.filename for a in mail.attachments), *(getattr(report, "title", None) for report in found),
+    ])
+    fields = config.schema().for_unit_type(intake.unit.type if intake.unit else None)
+    for document in found:
+        if reads_as_report(document, fields, pattern, intake.names_report):
+            intake.reports.append(document)
+        else:
+            intake.notes.append(f"{document.filename}: not this report ({len(document.values)} rows alike)")
     _choose_report(config, intake)
 
 
@@ -145,7 +211,7 @@ def _choose_report(config: Config, intake: Intake) -> None:
     """
     ranked = sorted(intake.reports, key=lambda r: len(r.values), reverse=True)
     named = [(report, unit_named(config, report.unit_hint)) for report in ranked]
-    if intake.unit is None:
+    if intake.unit is None:  # nothing is filed for a stranger; its document makes the mail relevant
         intake.report = ranked[0] if ranked else None
         intake.foreign = [(report, unit) for report, unit in named if unit is not None]
         return
@@ -160,110 +226,69 @@ def _choose_report(config: Config, intake: Intake) -> None:
         intake.remarks.append(other_files_remark(own[0].filename, [r.filename for r in own[1:]]))
 
 
-def _decide_and_store(config: Config, session: Session, intake: Intake, mailbox: str,
-                      now: dt.datetime) -> None:
-    """The one place that decides what a message is and what the sender is told."""
-    mail = intake.mail
-    message = _message_row(intake, mailbox, now)
-    reply: Reply | None = None
+# --- facts and decision ----------------------------------------------------------------------------
+
+
+def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: dt.datetime) -> Facts:
+    mail, unit = intake.mail, intake.unit
+    screening = intake.screening
     earlier = queries.earlier_copy(session, mailbox, intake.sha256, mail.message_id, mail.sender)
-    if intake.screening is not None:
-        intake.outcome = intake.screening.kind
-        intake.notes.append(intake.screening.reason)
-    elif earlier is not None:
-        intake.outcome = "duplicate"
-        intake.notes.append(f"same message as #{earlier.id}")
-    elif intake.unit is None:
-        intake.outcome = "unknown_sender"
-        reply = _unknown_sender(config, session, intake, message, now)
-    elif intake.authentication is not None and intake.authentication.failed:
-        _unauthenticated(config, session, intake, message)
-    elif intake.report is None:
-        reply = _no_report(config, session, intake, message)
-    else:
-        reply = _file_report(config, session, intake, message)
-    message.outcome = intake.outcome
-    message.detail = "; ".join(intake.notes)[:1000]
-    message.unit_code = intake.unit.code if intake.unit else message.unit_code
-    message.period_id = intake.period.id if intake.period else message.period_id
-    session.add(message)
-    session.flush()  # the unique key claims the message here
-    if reply is not None:
-        _queue_reply(config, session, intake, reply, message, now)
-    queries.advance_poll(session, mailbox, intake.raw.folder, intake.raw.uidvalidity,
-                         intake.raw.uid, to_db_time(now))
-
-
-def _message_row(intake: Intake, mailbox: str, now: dt.datetime) -> Message:
-    return Message(
-        mailbox=mailbox, folder=intake.raw.folder, uidvalidity=intake.raw.uidvalidity,
-        uid=intake.raw.uid, message_id=intake.mail.message_id[:500], sha256=intake.sha256,
-        archive_path=str(intake.archive_path), sender=intake.mail.sender[:320],
-        subject=intake.mail.subject[:500], received_at=to_db_time(intake.received_at),
-        processed_at=to_db_time(now), outcome="",
-        attachments=[a.filename for a in intake.mail.attachments],
+    if unit is not None and intake.report is not None:
+        intake.period = _period_for(config, session, intake, unit, intake.report)
+        intake.check = validate(config, intake.report, unit.type)
+    authentication = intake.authentication
+    return Facts(
+        screening_kind=screening.kind if screening else None,
+        screening_reason=screening.reason if screening else "",
+        fileable=screening.fileable if screening else True,
+        duplicate_of=earlier.id if earlier is not None else None,
+        registered=unit is not None,
+        authentication_failed=bool(authentication and authentication.failed),
+        domain_authenticated=bool(authentication and authentication.passed),
+        in_robot_thread=queries.sent_by_robot(session, mailbox, [mail.in_reply_to, *mail.references]),
+        names_report=intake.names_report,
+        own_report=intake.report is not None,
+        own_report_complete=bool(intake.check and intake.check.complete),
+        foreign_reports=bool(intake.foreign),
+        files=len(mail.attachments),
+        unreadable_files=len(intake.unreadable),
+        answered_today=bool(mail.sender) and queries.answered_since(
+            session, mailbox, ("unknown-sender",), to_db_time(now - dt.timedelta(days=1)), mail.sender),
+        unknown_sender_policy=config.replies.unknown_sender,
     )
 
 
-def _unknown_sender(config: Config, session: Session, intake: Intake, message: Message,
-                    now: dt.datetime) -> Reply | None:
-    """Keep a document that names a registered unit as unverified; answer at most N a day."""
-    if intake.foreign:
-        report, named = intake.foreign[0]
-        message.unit_code = named.code
-        intake.period = _period_for(config, session, intake, named, report)
-    _keep_foreign(config, session, intake, message)
-    since = to_db_time(now - dt.timedelta(days=1))
-    sent = queries.replies_queued_since(session, message.mailbox, ("unknown-sender",), since,
-                                        intake.mail.sender)
-    if not intake.mail.sender or sent >= config.replies.unknown_sender_per_day:
-        intake.notes.append("unknown-sender reply suppressed by the daily limit")
-        return None
-    return unknown_sender_notice(config, intake.mail.sender, intake.received_at, intake.mail.subject)
+# --- recording -------------------------------------------------------------------------------------
 
 
-def _unauthenticated(config: Config, session: Session, intake: Intake, message: Message) -> None:
-    """A registered address that failed authentication: kept for staff, never filed, not answered.
-
-    Answering would send the unit's figures (or a notice) to whoever forged the address.
-    """
-    unit = intake.unit
-    assert unit is not None and intake.authentication is not None
-    intake.outcome = "unverified"
-    intake.notes.append(f"sender not authenticated ({intake.authentication.reason})")
-    if intake.report is not None:
-        intake.period = _period_for(config, session, intake, unit, intake.report)
-        session.add(message)
-        session.flush()
-        _store_submission(config, session, unit, intake.report, intake.period,
-                          validate(config, intake.report, unit.type), intake.received_at, message,
-                          state="unverified")
-
-
-def _no_report(config: Config, session: Session, intake: Intake, message: Message) -> Reply:
-    unit = intake.unit
-    assert unit is not None
-    intake.period = _period_for(config, session, intake, unit, None)
-    _keep_foreign(config, session, intake, message)
-    if not intake.mail.attachments:
-        intake.outcome = "no_attachment"
-        return no_attachment_notice(config, unit, intake.received_at, intake.mail.subject)
-    intake.outcome = "unreadable"
-    failed = {name for name, _ in intake.unreadable}
-    foreign = {report.filename for report, _ in intake.foreign}
-    files = list(intake.unreadable) + [(name, "other_unit") for name in sorted(foreign)] + [
-        (a.filename, "no_figures") for a in intake.mail.attachments
-        if a.filename not in failed and not any(name.startswith(a.filename) for name in foreign)
-    ]
-    intake.notes.append(", ".join(f"{name}: {reason}" for name, reason in files))
-    return unreadable_notice(config, unit, files, intake.received_at, intake.mail.subject)
+def _record(config: Config, session: Session, intake: Intake, decision: Decision, mailbox: str,
+            now: dt.datetime, mode: Mode) -> None:
+    """Persist the decision: the message, its filings, the reply and the poll position."""
+    filings: list[Filing] = []
+    if decision.file is not None:
+        filings.append(_own_filing(config, session, intake, decision.file))
+    if decision.keep_foreign:
+        filings += [_foreign_filing(config, session, intake, report, unit) for report, unit in intake.foreign]
+    if intake.period is None and intake.unit is not None and decision.outcome in ("unreadable", "no_attachment"):
+        intake.period = _period_for(config, session, intake, intake.unit, None)  # shown in status
+    message = _message_row(intake, decision, mailbox, now)
+    submissions = record_message(session, message, filings)
+    reply = _reply(config, intake, decision, submissions[0].version if decision.file == "report" else 0)
+    if reply is not None and mode.reply:
+        _queue_reply(config, session, intake, reply, message, now)
+    elif reply is not None:
+        intake.notes.append(f"{reply.kind} reply not sent (backfill)")
+    if mode.advance:
+        queries.advance_poll(session, mailbox, intake.raw.folder, intake.raw.uidvalidity,
+                             intake.raw.uid, to_db_time(now))
 
 
-def _file_report(config: Config, session: Session, intake: Intake, message: Message) -> Reply:
+def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> Filing:
     unit, report = intake.unit, intake.report
     assert unit is not None and report is not None
-    intake.period = _period_for(config, session, intake, unit, report)
-    intake.check = validate(config, report, unit.type)
+    if intake.period is None or intake.check is None:
+        intake.period = _period_for(config, session, intake, unit, report)
+        intake.check = validate(config, report, unit.type)
     named = unit_named(config, report.unit_hint)
     if named is not None and named.code != unit.code:
         intake.notes.append(f"document names {named.code}, sender is {unit.code}")
@@ -273,34 +298,85 @@ def _file_report(config: Config, session: Session, intake: Intake, message: Mess
         intake.notes.append(f"{name}: {'archived scan' if reason == 'scanned' else reason}")
         if reason != "scanned":
             intake.remarks.append(unread_file_remark(name, reason))
-    session.add(message)
-    session.flush()
-    state = "complete" if intake.check.complete else "incomplete"
-    submission = _store_submission(config, session, unit, report, intake.period, intake.check,
-                                   intake.received_at, message, state=state)
-    _keep_foreign(config, session, intake, message)
-    intake.outcome = "accepted" if state == "complete" else "incomplete"
-    if state == "complete":
-        return acknowledgement(config, unit, intake.period, report, intake.check,
-                               intake.received_at, submission.version, intake.mail.subject,
-                               remarks=intake.remarks)
-    return incomplete_notice(config, unit, intake.period, report, intake.check,
-                             intake.received_at, intake.mail.subject, remarks=intake.remarks)
+    if how == "unverified":
+        state = "unverified"
+    else:
+        state = "complete" if intake.check.complete else "incomplete"
+    return _filing(unit, report, intake.period, intake.check, intake.received_at, state)
 
 
-def _keep_foreign(config: Config, session: Session, intake: Intake, message: Message) -> None:
-    """Documents naming other registered units: kept as unverified for them, never filed."""
-    if not intake.foreign:
-        return
-    session.add(message)
-    session.flush()
-    for report, unit in intake.foreign:
-        period = _period_for(config, session, intake, unit, report)
-        _store_submission(config, session, unit, report, period, validate(config, report, unit.type),
-                          intake.received_at, message, state="unverified")
-        intake.notes.append(f"{report.filename} names {unit.code}; kept as unverified")
-        if intake.unit is not None:
-            intake.remarks.append(foreign_report_remark(report.filename, unit.name))
+def _foreign_filing(config: Config, session: Session, intake: Intake, report: ParsedReport,
+                    unit: Unit) -> Filing:
+    """A document naming another registered unit: kept as unverified for it, never filed."""
+    period = _period_for(config, session, intake, unit, report)
+    if intake.period is None:
+        intake.period = period
+    intake.notes.append(f"{report.filename} names {unit.code}; kept as unverified")
+    if intake.unit is not None:
+        intake.remarks.append(foreign_report_remark(report.filename, unit.name))
+    return _filing(unit, report, period, validate(config, report, unit.type), intake.received_at,
+                   "unverified")
+
+
+def _filing(unit: Unit, report: ParsedReport, period: Period, check: Validation,
+            received_at: dt.datetime, state: str) -> Filing:
+    applicable = {spec.key for spec in check.fields}
+    return Filing(
+        unit_code=unit.code, period_id=period.id, state=state, on_time=period.is_on_time(received_at),
+        received_at=to_db_time(received_at), filename=report.filename, missing=check.missing,
+        invalid=check.invalid,
+        problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
+        figures=[Figure(key, found.value, found.raw, found.source, found.error)
+                 for key, found in report.values.items() if key in applicable],
+    )
+
+
+def _message_row(intake: Intake, decision: Decision, mailbox: str, now: dt.datetime) -> Message:
+    unit = intake.unit or (intake.foreign[0][1] if intake.foreign else None)
+    return Message(
+        mailbox=mailbox, folder=intake.raw.folder, uidvalidity=intake.raw.uidvalidity,
+        uid=intake.raw.uid, message_id=intake.mail.message_id[:500], sha256=intake.sha256,
+        archive_path=str(intake.archive_path or ""), sender=intake.mail.sender[:320],
+        subject=intake.mail.subject[:500], received_at=to_db_time(intake.received_at),
+        processed_at=to_db_time(now), outcome=decision.outcome,
+        detail="; ".join(intake.notes + list(decision.reasons))[:1000],
+        unit_code=unit.code if unit else None,
+        period_id=intake.period.id if intake.period else None,
+        attachments=[a.filename for a in intake.mail.attachments],
+    )
+
+
+def _reply(config: Config, intake: Intake, decision: Decision, version: int) -> Reply | None:
+    """The answer the decision calls for, worded for the sender."""
+    kind, unit, mail = decision.reply, intake.unit, intake.mail
+    if kind is None:
+        return None
+    if kind == "unknown-sender":
+        return unknown_sender_notice(config, mail.sender, intake.received_at, mail.subject)
+    assert unit is not None
+    if kind == "ack":
+        assert intake.report and intake.period and intake.check
+        return acknowledgement(config, unit, intake.period, intake.report, intake.check,
+                               intake.received_at, version, mail.subject, remarks=intake.remarks)
+    if kind == "incomplete":
+        assert intake.report and intake.period and intake.check
+        return incomplete_notice(config, unit, intake.period, intake.report, intake.check,
+                                 intake.received_at, mail.subject, remarks=intake.remarks)
+    if kind == "no-attachment":
+        return no_attachment_notice(config, unit, intake.received_at, mail.subject)
+    return unreadable_notice(config, unit, _unread_files(intake), intake.received_at, mail.subject)
+
+
+def _unread_files(intake: Intake) -> list[tuple[str, str]]:
+    """Each file of the mail that was not filed, with why: unreadable, another unit's, no figures."""
+    failed = {name for name, _ in intake.unreadable}
+    foreign = {report.filename for report, _ in intake.foreign}
+    files = list(intake.unreadable) + [(name, "other_unit") for name in sorted(foreign)] + [
+        (a.filename, "no_figures") for a in intake.mail.attachments
+        if a.filename not in failed and not any(name.startswith(a.filename) for name in foreign)
+    ]
+    intake.notes.append(", ".join(f"{name}: {reason}" for name, reason in files))
+    return files
 
 
 def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
@@ -316,35 +392,11 @@ def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
     return period
 
 
-def _store_submission(config: Config, session: Session, unit: Unit, report: ParsedReport,
-                      period: Period, check: Validation, received_at: dt.datetime, message: Message,
-                      *, state: str) -> Submission:
-    if state == "unverified":
-        version = 0
-    else:
-        version = queries.next_version(session, message.mailbox, unit.code, period.id)
-        queries.supersede(session, message.mailbox, unit.code, period.id)
-    submission = Submission(
-        mailbox=message.mailbox, unit_code=unit.code, period_id=period.id, version=version, state=state,
-        is_current=state != "unverified", on_time=period.is_on_time(received_at),
-        received_at=to_db_time(received_at), message_pk=message.id,
-        filename=report.filename, missing=check.missing, invalid=check.invalid,
-        problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
-    )
-    session.add(submission)
-    session.flush()
-    applicable = {spec.key for spec in check.fields}
-    figures = [dict(submission_id=submission.id, key=key, value=found.value, raw=found.raw[:2000],
-                    source=found.source[:200], error=found.error)
-               for key, found in report.values.items() if key in applicable]
-    if figures:  # one executemany: building an ORM object per figure cost ~5 ms a report
-        session.execute(insert(SubmissionValue), figures)
-    return submission
-
-
 def _queue_reply(config: Config, session: Session, intake: Intake, reply: Reply,
                  message: Message, now: dt.datetime) -> None:
-    attachments: list[Attachment] = []
+    from robot.blank_template import blank_template  # openpyxl/docx: only when a notice needs it
+
+    attachments = []
     if reply.attach_template:
         unit_type = intake.unit.type if intake.unit else None
         attachments.append(blank_template(config, unit_type, intake.period))

@@ -27,6 +27,11 @@ from store.tables import Outbox
 log = logging.getLogger(__name__)
 
 MAX_DELAY = dt.timedelta(hours=6)
+# A reply held back by a rate cap is looked at again after this long (and sent when the cap allows).
+DEFERRAL = dt.timedelta(minutes=15)
+# How long a flush may take to hand one mail to the SMTP server (a few SMTP timeouts) before
+# another flush may take it again: a flush killed mid-send is retried after this.
+SENDING_LEASE = dt.timedelta(minutes=5)
 # Answers to incoming mail: what a mail loop or a flood of forged mail would multiply.
 REPLY_KINDS = ("ack", "incomplete", "unreadable", "no-attachment", "unknown-sender")
 
@@ -72,23 +77,35 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
         created_at=to_db_time(now), next_attempt_at=to_db_time(now),
     )
     if kind in REPLY_KINDS:
-        limit = _rate_limited(session, config, row.to_addr, now)
-        if limit:
-            row.status, row.last_error = "suppressed", limit
-            log.warning("%s reply to %s not sent: %s", kind, row.to_addr, limit)
+        held = _held_back_by(session, config, row.to_addr, now)
+        if held:
+            row.status, row.last_error = "deferred", held
+            row.next_attempt_at = to_db_time(now + DEFERRAL)
+            # One held-back answer of a kind per address: a newer one says all an older one would.
+            queries.supersede_held(session, config.mailbox.address, row.to_addr, kind)
+            log.warning("%s reply to %s held back: %s", kind, row.to_addr, held)
     session.add(row)
     return row
 
 
-def _rate_limited(session: Session, config: Config, to_addr: str, now: dt.datetime) -> str | None:
-    """Why a reply must not be sent now (a cap is reached), or None."""
+def _held_back_by(session: Session, config: Config, to_addr: str, now: dt.datetime,
+                  count=queries.replies_queued_since) -> str | None:
+    """Which rate cap holds a reply back now, or None.
+
+    The cap per address guards against loops with one correspondent. The hourly cap guards
+    against floods (a loop, forged mail) to addresses the robot does not know; a registered
+    unit's answers about its own report are never held by it (deadline day: a thousand units
+    in one hour each get their acknowledgement).
+    """
     caps = config.replies
-    day = to_db_time(now - dt.timedelta(days=1))
     mailbox = config.mailbox.address
-    if queries.replies_queued_since(session, mailbox, REPLY_KINDS, day, to_addr) >= caps.per_address_per_day:
+    day = to_db_time(now - dt.timedelta(days=1))
+    if count(session, mailbox, REPLY_KINDS, day, to_addr) >= caps.per_address_per_day:
         return f"rate limit: {caps.per_address_per_day} replies a day to one address"
+    if config.unit_by_email(to_addr) is not None:
+        return None
     hour = to_db_time(now - dt.timedelta(hours=1))
-    if queries.replies_queued_since(session, mailbox, REPLY_KINDS, hour) >= caps.per_hour:
+    if count(session, mailbox, REPLY_KINDS, hour) >= caps.per_hour:
         return f"rate limit: {caps.per_hour} replies an hour"
     return None
 
@@ -98,6 +115,7 @@ class FlushResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    deferred: int = 0  # held back again by a rate cap
 
 
 def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) -> FlushResult:
@@ -124,22 +142,34 @@ def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) ->
 
 def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: int,
               now: dt.datetime, result: FlushResult) -> bool:
-    """Send one mail unless another flush has it; False when the SMTP server is unreachable."""
+    """Send one mail unless another flush has it; False when the SMTP server is unreachable.
+
+    Three short transactions — take, send with none open, record — so a concurrent poll is
+    never blocked behind an SMTP conversation.
+    """
     with open_session(engine) as session:
-        row = queries.take_for_sending(session, outbox_id, to_db_time(now))
+        row = queries.take_for_sending(session, outbox_id, to_db_time(now), to_db_time(now + SENDING_LEASE))
         if row is None:
             return True
-        try:
-            smtp.send(config.mailbox.address, list(row.recipients), row.raw)
-        except DeliveryError as exc:
-            _record_failure(config, row, exc, now, result)
+        if row.last_error and row.last_error.startswith("rate limit"):  # deferred by a cap
+            held = _held_back_by(session, config, row.to_addr, now, count=queries.replies_sent_since)
+            if held:
+                queries.hold_back(session, outbox_id, to_db_time(now + DEFERRAL), held)
+                result.deferred += 1
+                return True
+    try:
+        smtp.send(config.mailbox.address, list(row.recipients), row.raw)
+    except DeliveryError as exc:
+        _record_failure(config, row, exc, now, result)
+        with open_session(engine) as session:
             session.add(row)
             session.commit()
-            if exc.unreachable:
-                log.warning("SMTP server unreachable, stopping this flush: %s", exc)
-                return False
-            return True
-        row.status, row.sent_at = "sent", to_db_time(now)
+        if exc.unreachable:
+            log.warning("SMTP server unreachable, stopping this flush: %s", exc)
+            return False
+        return True
+    row.status, row.sent_at, row.last_error = "sent", to_db_time(now), None
+    with open_session(engine) as session:
         session.add(row)
         session.commit()
     result.sent += 1
@@ -156,6 +186,7 @@ def _record_failure(config: Config, row: Outbox, exc: DeliveryError, now: dt.dat
         log.error("giving up on %s mail to %s: %s", row.kind, row.to_addr, exc)
     else:
         delay = dt.timedelta(seconds=config.replies.retry_base_seconds * 2 ** (row.attempts - 1))
+        row.status = "pending"
         row.next_attempt_at = to_db_time(now + min(delay, MAX_DELAY))
         result.retrying += 1
         log.warning("%s mail to %s will be retried: %s", row.kind, row.to_addr, exc)

@@ -1,26 +1,38 @@
-"""One intake cycle: fetch what is new in the mailbox, take in each message, flush the outbox."""
+"""One intake cycle: fetch what is new in the mailbox, take in each message, flush the outbox.
+
+A mailbox the robot has never polled is *baselined*: with ``mailbox.first_poll: new-only`` the
+first poll only notes where the mailbox stands, so years of old mail are never answered (they
+are taken in, silently, only by ``robot backfill``). A message whose intake fails for a passing
+reason (the database busy, the disk full, a message the server will not hand over) stops the
+poll *at* it, to be tried again next time; after ``limits.intake_attempts`` tries it is
+quarantined for staff so the mail behind it moves on.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from mailer.errors import MailboxError
-from mailer.imap import Mailbox
+from mailer.errors import MailboxError, UnfetchableMessage
+from mailer.imap import Mailbox, RawMail
 from robot.config import Config
-from robot.intake import process, record_failure
+from robot.intake import LIVE, Mode, Outcome, process, record_failure
 from robot.memory import peak_rss_mib
-from robot.outbox import FlushResult, flush
+from robot.outbox import FlushResult, enqueue, flush
+from robot.templating import text_templates
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
 
 log = logging.getLogger(__name__)
+
+STUCK_ALERT_AFTER = dt.timedelta(hours=1)  # staff are told about a message stuck this long
 
 
 @dataclass
@@ -28,6 +40,9 @@ class PollResult:
     outcomes: Counter = field(default_factory=Counter)
     flushed: FlushResult = field(default_factory=FlushResult)
     mailbox_error: str | None = None
+    baselined_at: int | None = None  # first contact: the robot takes in mail after this UID
+    stopped_at: int | None = None  # a passing failure stopped the poll at this UID
+    taken: list[Outcome] = field(default_factory=list)  # what became of each message
 
     @property
     def processed(self) -> int:
@@ -35,46 +50,160 @@ class PollResult:
 
 
 def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
-         should_stop: Callable[[], bool] = lambda: False) -> PollResult:
+         should_stop: Callable[[], bool] = lambda: False, dry_run: bool = False) -> PollResult:
     """Take in every new message, then send what the outbox holds.
 
     ``now`` is a clock (the real one, or a fixed instant for tests and backfills).
-    ``should_stop`` is asked between messages so a daemon can stop cleanly.
+    ``should_stop`` is asked between messages so a daemon can stop cleanly. A dry run decides
+    what it would do with each new message and changes nothing, sends nothing.
     Raises MailboxError when the mailbox cannot be reached; the outbox is flushed anyway.
     """
     result = PollResult()
     mailbox = config.mailbox.address
     settings = config.imap_settings()
     folder = settings.folder
-    processed_uids: list[int] = []
+    mode = Mode(dry_run=True) if dry_run else LIVE
+    taken_uids: list[int] = []
     try:
         with Mailbox(settings) as box:
             state = box.folder_state(folder)
             with open_session(engine) as session:
+                polled = queries.has_polled(session, mailbox, folder)
                 last_uid = queries.poll_position(session, mailbox, folder, state.uidvalidity)
-            if state.uidnext is None or state.uidnext > last_uid + 1:
-                for raw in box.fetch_new(folder, last_uid, settings.batch_size):
-                    try:
-                        outcome = process(config, engine, raw, mailbox, now())
-                    except Exception as exc:  # one bad message never stops the others
-                        log.exception("intake of uid %s failed", raw.uid)
-                        record_failure(config, engine, raw, mailbox, now(), exc)
-                        outcome = "error"
-                    result.outcomes[outcome] += 1
-                    processed_uids.append(raw.uid)
-                    if should_stop():
-                        break
-            _post_action(config, box, folder, processed_uids)
-        _heartbeat(engine, mailbox, folder, now(), None)
+                first_seen = queries.first_received(session, mailbox)
+            if not polled and config.mailbox.first_poll == "new-only":
+                result.baselined_at = baseline(engine, box, mailbox, folder, state.uidvalidity, now(), dry_run)
+            elif polled and last_uid == 0 and first_seen is not None:
+                # UIDVALIDITY changed: old UIDs mean nothing. Re-read only what came since the
+                # robot started (the rest was never its business); copies already taken in are
+                # recognised by their content and Message-ID.
+                uids = box.received_between(folder, first_seen.date(), None)
+                messages = (m for m in box.fetch_uids(folder, uids) if m.internaldate >= first_seen)
+                taken_uids = take_in(config, engine, messages, mailbox, now, mode, result, should_stop)
+            elif state.uidnext is None or state.uidnext > last_uid + 1:
+                messages = box.fetch_new(folder, last_uid, settings.batch_size)
+                taken_uids = take_in(config, engine, messages, mailbox, now, mode, result, should_stop)
+            if not dry_run:
+                _post_action(config, box, folder, taken_uids)
+        if not dry_run:
+            _heartbeat(engine, mailbox, folder, now(), None)
     except MailboxError as exc:
         result.mailbox_error = str(exc)
-        _heartbeat(engine, mailbox, folder, now(), str(exc))
-        result.flushed = flush(config, engine, now())
+        if not dry_run:
+            _heartbeat(engine, mailbox, folder, now(), str(exc))
+            result.flushed = flush(config, engine, now())
         raise
-    result.flushed = flush(config, engine, now())
+    if not dry_run:
+        result.flushed = flush(config, engine, now())
     log.info("poll finished: %d messages, %d replies sent, peak RSS %d MiB",
              result.processed, result.flushed.sent, peak_rss_mib())
     return result
+
+
+def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox: str,
+            now: Callable[[], dt.datetime], mode: Mode, result: PollResult,
+            should_stop: Callable[[], bool] = lambda: False) -> list[int]:
+    """Process messages in UID order until done, told to stop, or stopped by a passing failure;
+    the UIDs recorded. One bad message never stops the others."""
+    taken: list[int] = []
+    try:
+        for raw in messages:
+            try:
+                outcome = process(config, engine, raw, mailbox, now(), mode)
+            except Exception as exc:
+                if mode.dry_run:
+                    log.exception("dry run: intake of uid %s failed", raw.uid)
+                    outcome = Outcome("error", uid=raw.uid, notes=[f"{type(exc).__name__}: {exc}"])
+                elif is_passing(exc):
+                    if not _passing_failure(config, engine, raw, mailbox, now(), exc):
+                        result.stopped_at = raw.uid
+                        break
+                    outcome = Outcome("quarantined", uid=raw.uid)
+                else:  # the message itself is bad: recorded, and the poll moves on
+                    log.exception("intake of uid %s failed", raw.uid)
+                    record_failure(config, engine, raw, mailbox, now(), exc)
+                    outcome = Outcome("error", uid=raw.uid)
+            result.outcomes[outcome.outcome] += 1
+            result.taken.append(outcome)
+            taken.append(raw.uid)
+            if should_stop():
+                break
+    except UnfetchableMessage as exc:
+        placeholder = RawMail(folder=config.imap_settings().folder, uid=exc.uid, uidvalidity=0,
+                              internaldate=now(), raw=b"")
+        if mode.dry_run or not _passing_failure(config, engine, placeholder, mailbox, now(), exc):
+            result.stopped_at = exc.uid
+        else:
+            result.outcomes["quarantined"] += 1
+    return taken
+
+
+def is_passing(error: BaseException) -> bool:
+    """A failure that is not the message's fault and should pass: the database busy or gone for a
+    moment, the disk full, a message the server would not hand over this time."""
+    if isinstance(error, (OperationalError, InterfaceError, UnfetchableMessage, OSError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _passing_failure(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.datetime,
+                     error: BaseException) -> bool:
+    """Count a failed try; True when the message has now been quarantined (the poll goes on),
+    False when the poll should stop here and try again next time."""
+    log.warning("intake of uid %s failed for a passing reason, will retry: %s", raw.uid, error)
+    try:
+        with open_session(engine) as session:
+            uidvalidity = raw.uidvalidity or _folder_uidvalidity(session, mailbox, raw.folder)
+            attempt = queries.count_intake_attempt(session, mailbox, raw.folder, uidvalidity, raw.uid,
+                                                   to_db_time(now), f"{type(error).__name__}: {error}")
+            stuck_for = now - attempt.first_failed_at
+            if not attempt.alerted and stuck_for >= STUCK_ALERT_AFTER:
+                _alert_stuck(config, session, attempt, now)
+                attempt.alerted = True
+            session.commit()
+    except Exception:  # the store itself is what fails: nothing to count now, try next poll
+        log.warning("could not count the failed try at uid %s", raw.uid, exc_info=True)
+        return False
+    if attempt.attempts < config.limits.intake_attempts or stuck_for < STUCK_ALERT_AFTER / 4:
+        return False
+    log.error("uid %s quarantined after %d tries: %s", raw.uid, attempt.attempts, error)
+    record_failure(config, engine, RawMail(raw.folder, raw.uid, uidvalidity, raw.internaldate, raw.raw),
+                   mailbox, now, error, outcome="quarantined")
+    return True
+
+
+def _folder_uidvalidity(session, mailbox: str, folder: str) -> int:
+    state = next((s for s in queries.poll_states(session, mailbox) if s.folder == folder), None)
+    return state.uidvalidity if state else 0
+
+
+def _alert_stuck(config: Config, session, attempt, now: dt.datetime) -> None:
+    recipients = list(config.digest.recipients)
+    if not recipients:
+        log.error("uid %s stuck since %s and no digest.recipients to tell", attempt.uid, attempt.first_failed_at)
+        return
+    text = text_templates.get_template("alert_stuck.txt.j2").render(
+        mailbox=config.mailbox.address, folder=attempt.folder, uid=attempt.uid,
+        since=attempt.first_failed_at.astimezone(config.tz).strftime("%H:%M ngày %d/%m/%Y"),
+        attempts=attempt.attempts, error=attempt.last_error[:500],
+    )
+    # DESIGN §4 has a closed list of kinds: a stuck message that needs a person is an escalation.
+    enqueue(session, config, kind="escalation", to=recipients, now=now, text=text,
+            subject=f"Một thư trong hộp thư {config.mailbox.address} không xử lý được",
+            auto_submitted="auto-generated")
+
+
+def baseline(engine: Engine, box: Mailbox, mailbox: str, folder: str, uidvalidity: int,
+              now: dt.datetime, dry_run: bool) -> int:
+    """First contact: remember where the mailbox stands; what is there is left to backfill."""
+    start = box.last_uid(folder)
+    log.info("first poll of %s/%s: baselined after UID %d; older mail is left to 'robot backfill'",
+             mailbox, folder, start)
+    if not dry_run:
+        with open_session(engine) as session:
+            queries.advance_poll(session, mailbox, folder, uidvalidity, start, to_db_time(now))
+            session.commit()
+    return start
 
 
 def _post_action(config: Config, box: Mailbox, folder: str, uids: list[int]) -> None:

@@ -14,7 +14,9 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from store.tables import DaemonLock, Message, Outbox, PollState, ReminderSent, Submission, SubmissionValue
+from store.db import from_db_time
+from store.tables import (DaemonLock, IntakeAttempt, Message, Outbox, PollState, ReminderSent, Submission,
+                          SubmissionValue)
 
 
 def _scoped(query, column, mailbox: str | None):
@@ -63,8 +65,20 @@ def record_poll(session: Session, mailbox: str, folder: str, at: dt.datetime,
     session.add(state)
 
 
+def has_polled(session: Session, mailbox: str, folder: str) -> bool:
+    """Whether this robot has ever taken a position in the folder (a first poll baselines it)."""
+    state = session.get(PollState, (mailbox, folder))
+    return state is not None and state.uidvalidity != 0
+
+
 def poll_states(session: Session, mailbox: str | None) -> list[PollState]:
     return list(session.exec(_scoped(select(PollState), PollState.mailbox, mailbox)))
+
+
+def first_received(session: Session, mailbox: str) -> dt.datetime | None:
+    """When the earliest message this robot recorded was received (aware UTC), None before any."""
+    earliest = session.exec(select(func.min(Message.received_at)).where(Message.mailbox == mailbox)).one()
+    return from_db_time(earliest)
 
 
 def is_claimed(session: Session, mailbox: str, folder: str, uidvalidity: int, uid: int) -> bool:
@@ -88,6 +102,25 @@ def earlier_copy(session: Session, mailbox: str, sha256: str, message_id: str,
             Message.message_id == message_id, Message.sender == sender, Message.mailbox == mailbox,
         )).first()
     return found
+
+
+def sent_by_robot(session: Session, mailbox: str, message_ids: Iterable[str]) -> bool:
+    """Whether any of these Message-IDs is a mail this robot composed (a reply in its thread)."""
+    wanted = [m for m in message_ids if m]
+    if not wanted:
+        return False
+    query = select(Outbox.id).where(Outbox.mailbox == mailbox, col(Outbox.message_id).in_(wanted))
+    return session.exec(query.limit(1)).first() is not None
+
+
+def answered_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
+                   to_addr: str) -> bool:
+    """Whether a reply of these kinds was queued to the address since a moment (sent or not yet)."""
+    query = select(Outbox.id).where(
+        Outbox.mailbox == mailbox, col(Outbox.kind).in_(list(kinds)), Outbox.created_at >= since,
+        Outbox.to_addr == to_addr, Outbox.status != "suppressed",
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def current_submission(session: Session, mailbox: str, unit_code: str, period_id: str) -> Submission | None:
@@ -170,10 +203,22 @@ def messages_with_outcome(session: Session, mailbox: str | None, outcome: str,
 
 def replies_queued_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
                          to_addr: str | None = None) -> int:
-    """Automatic replies queued (not suppressed) since a moment, to one address or to anyone."""
+    """Automatic replies queued since a moment and not held back, to one address or to anyone."""
     query = select(func.count()).select_from(Outbox).where(
         Outbox.mailbox == mailbox, col(Outbox.kind).in_(list(kinds)), Outbox.created_at >= since,
-        Outbox.status != "suppressed",
+        col(Outbox.status).not_in(["suppressed", "deferred"]),
+    )
+    if to_addr is not None:
+        query = query.where(Outbox.to_addr == to_addr)
+    return session.exec(query).one()
+
+
+def replies_sent_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
+                       to_addr: str | None = None) -> int:
+    """Automatic replies handed to the SMTP server (or being handed) since a moment."""
+    query = select(func.count()).select_from(Outbox).where(
+        Outbox.mailbox == mailbox, col(Outbox.kind).in_(list(kinds)),
+        col(Outbox.status).in_(["sent", "sending"]), Outbox.sent_at >= since,
     )
     if to_addr is not None:
         query = query.where(Outbox.to_addr == to_addr)
@@ -181,31 +226,56 @@ def replies_queued_since(session: Session, mailbox: str, kinds: Iterable[str], s
 
 
 def due_outbox(session: Session, mailbox: str, now: dt.datetime, after_id: int, limit: int) -> list[int]:
-    """Ids (past ``after_id``) of the pending mails whose next attempt is due, oldest first."""
+    """Ids (past ``after_id``) of the mails to try now, oldest first: pending or deferred ones
+    whose time has come, and ones a flush took but never finished (their lease ran out)."""
     query = (
         select(Outbox.id)
-        .where(Outbox.mailbox == mailbox, Outbox.status == "pending", Outbox.next_attempt_at <= now,
-               col(Outbox.id) > after_id)
+        .where(Outbox.mailbox == mailbox, col(Outbox.status).in_(_SENDABLE),
+               Outbox.next_attempt_at <= now, col(Outbox.id) > after_id)
         .order_by(col(Outbox.id))
         .limit(limit)
     )
     return list(session.exec(query))
 
 
-def take_for_sending(session: Session, outbox_id: int, now: dt.datetime) -> Outbox | None:
-    """The mail, held by this transaction for sending and its attempt counted; None when not to send.
+_SENDABLE = ("pending", "deferred", "sending")
 
-    None when another flush holds it or has already sent it: PostgreSQL skips a row another
-    transaction locked; on SQLite (no row locks) the UPDATE takes the database's write lock and
-    re-checks the row is still pending. The hold ends with the transaction — or with the process,
-    so a flush killed mid-send leaves the mail pending for the next one.
+
+def take_for_sending(session: Session, outbox_id: int, now: dt.datetime,
+                     lease_until: dt.datetime) -> Outbox | None:
+    """Take the mail for sending until ``lease_until`` and count the attempt; commits at once.
+
+    None when another flush took it first or it is no longer due. The take is one conditional
+    UPDATE, so two flushes (two hosts, an overlapping cron) never both get it, and no write
+    transaction stays open while the mail travels to the SMTP server. A flush killed mid-send
+    leaves the mail "sending"; the next flush takes it again once the lease has run out.
     """
-    still_due = (Outbox.id == outbox_id, Outbox.status == "pending", Outbox.next_attempt_at <= now)
-    row = session.exec(select(Outbox).where(*still_due).with_for_update(skip_locked=True)).first()
-    if row is None:
-        return None
-    taken = session.exec(update(Outbox).where(*still_due).values(attempts=Outbox.attempts + 1)).rowcount
-    return row if taken else None
+    still_due = (Outbox.id == outbox_id, col(Outbox.status).in_(_SENDABLE), Outbox.next_attempt_at <= now)
+    taken = session.exec(update(Outbox).where(*still_due).values(
+        status="sending", attempts=Outbox.attempts + 1, next_attempt_at=lease_until)).rowcount
+    session.commit()
+    return session.get(Outbox, outbox_id) if taken else None
+
+
+def hold_back(session: Session, outbox_id: int, until: dt.datetime, reason: str) -> None:
+    """Return a taken mail to the outbox as deferred until a rate cap allows it; commits."""
+    session.exec(update(Outbox).where(Outbox.id == outbox_id).values(
+        status="deferred", attempts=Outbox.attempts - 1, next_attempt_at=until, last_error=reason))
+    session.commit()
+
+
+def supersede_held(session: Session, mailbox: str, to_addr: str, kind: str) -> None:
+    """Retire the replies of a kind still held back for an address: a newer one replaces them."""
+    session.exec(update(Outbox).where(
+        Outbox.mailbox == mailbox, Outbox.to_addr == to_addr, Outbox.kind == kind,
+        Outbox.status == "deferred",
+    ).values(status="superseded"))
+
+
+def held_back_replies(session: Session, mailbox: str | None) -> list[Outbox]:
+    """Replies a rate cap is holding back, to be sent when it allows."""
+    query = _scoped(select(Outbox).where(Outbox.status == "deferred"), Outbox.mailbox, mailbox)
+    return list(session.exec(query.order_by(col(Outbox.id))))
 
 
 def outbox_counts(session: Session, mailbox: str) -> dict[str, int]:
@@ -283,3 +353,31 @@ def release_lock(session: Session, name: str, holder: str) -> None:
 
 def lock_state(session: Session, name: str) -> DaemonLock | None:
     return session.get(DaemonLock, name)
+
+
+def intake_attempt(session: Session, mailbox: str, folder: str, uidvalidity: int,
+                   uid: int) -> IntakeAttempt | None:
+    return session.get(IntakeAttempt, (mailbox, folder, uidvalidity, uid))
+
+
+def count_intake_attempt(session: Session, mailbox: str, folder: str, uidvalidity: int, uid: int,
+                         at: dt.datetime, error: str) -> IntakeAttempt:
+    """Count one more failed try at a message (the caller commits)."""
+    attempt = intake_attempt(session, mailbox, folder, uidvalidity, uid)
+    if attempt is None:
+        attempt = IntakeAttempt(mailbox=mailbox, folder=folder, uidvalidity=uidvalidity, uid=uid,
+                                first_failed_at=at, last_failed_at=at)
+    attempt.attempts += 1
+    attempt.last_failed_at, attempt.last_error = at, error[:1000]
+    session.add(attempt)
+    return attempt
+
+
+def stuck_messages(session: Session, mailbox: str | None) -> list[IntakeAttempt]:
+    """Messages the poll keeps failing on and has not yet recorded (stuck or being retried)."""
+    query = _scoped(select(IntakeAttempt), IntakeAttempt.mailbox, mailbox)
+    claimed = select(Message.id).where(
+        Message.mailbox == IntakeAttempt.mailbox, Message.folder == IntakeAttempt.folder,
+        Message.uidvalidity == IntakeAttempt.uidvalidity, Message.uid == IntakeAttempt.uid,
+    ).exists()
+    return list(session.exec(query.where(~claimed).order_by(col(IntakeAttempt.first_failed_at))))

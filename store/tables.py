@@ -95,7 +95,14 @@ class SubmissionValue(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    """A composed mail waiting for (or done with) SMTP delivery. Only the flush sends mail."""
+    """A composed mail waiting for (or done with) SMTP delivery. Only the flush sends mail.
+
+    ``status``: pending (due at ``next_attempt_at``), deferred (held back by a rate cap until
+    ``next_attempt_at``, then sent when the cap allows), sending (taken by a flush until
+    ``next_attempt_at``, its lease), sent, failed (given up), superseded (a held-back reply a newer
+    one of the same kind to the same address replaced), suppressed (held back by a cap in
+    releases before deferral; never sent).
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -108,11 +115,11 @@ class Outbox(SQLModel, table=True):
     to_addr: str = Field(index=True)
     recipients: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     subject: str = ""
-    message_id: str = ""
+    message_id: str = Field(default="", index=True)  # replies in a robot thread name it
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     message_pk: int | None = Field(default=None, foreign_key="message.id")
     created_at: dt.datetime
-    status: str = Field(default="pending", index=True)  # pending | sent | failed
+    status: str = Field(default="pending", index=True)
     attempts: int = 0
     next_attempt_at: dt.datetime
     sent_at: dt.datetime | None = None
@@ -146,3 +153,22 @@ class DaemonLock(SQLModel, table=True):
     acquired_at: dt.datetime
     heartbeat_at: dt.datetime
     expires_at: dt.datetime
+
+
+class IntakeAttempt(SQLModel, table=True):
+    """A message whose intake failed for a passing reason (database busy, disk full, unfetchable).
+
+    The poll stops at it and tries again next time; after ``limits.intake_attempts`` tries it is
+    quarantined (recorded for staff) so the mail behind it is not held up for ever.
+    """
+
+    __tablename__ = "intake_attempt"
+    mailbox: str = Field(primary_key=True)
+    folder: str = Field(primary_key=True)
+    uidvalidity: int = Field(primary_key=True)
+    uid: int = Field(primary_key=True)
+    attempts: int = 0
+    first_failed_at: dt.datetime
+    last_failed_at: dt.datetime
+    last_error: str = ""
+    alerted: bool = False  # staff were told it is stuck

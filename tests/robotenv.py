@@ -63,9 +63,15 @@ class RobotEnv:
         )
 
 
-def write_config(folder: Path, dovecot, smtp, **changes) -> RobotEnv:
-    """The shipped config.yaml with the mailbox, store and archive pointed at test resources."""
+def write_config(folder: Path, dovecot, smtp, first_poll: str = "all", **changes) -> RobotEnv:
+    """The shipped config.yaml with the mailbox, store and archive pointed at test resources.
+
+    The test mailbox starts empty and each test puts in the mail it needs before polling: that
+    mail stands for mail arriving after the robot started, hence ``first_poll: all`` unless a
+    test is about the first contact with a lived-in mailbox (``first_poll="new-only"``).
+    """
     data = yaml.safe_load(SHIPPED_CONFIG.read_text(encoding="utf-8"))
+    data["mailbox"]["first_poll"] = first_poll
     data["mailbox"]["imap"] = {
         "host": dovecot.host, "port": dovecot.imap_port, "security": "none",
         "username": dovecot.user, "password_env": IMAP_PASSWORD_ENV, "folder": "INBOX",

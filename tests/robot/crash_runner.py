@@ -20,7 +20,7 @@ POINTS = {
     # after the raw mail is archived, before anything is decided
     "after-archive": (robot.intake, "archive_raw", "after"),
     # everything decided and flushed to the database, not yet committed
-    "before-commit": (robot.intake, "_decide_and_store", "after"),
+    "before-commit": (robot.intake, "_record", "after"),
     # a message committed, before the next one and before the outbox flush
     "after-commit": (robot.poll, "process", "after"),
     # a reply about to go to SMTP

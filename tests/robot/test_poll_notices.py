@@ -78,7 +78,8 @@ def test_unreadable_value_is_reported_as_invalid(robot_env, mailbox, smtp_server
 
 
 def test_corrupt_file_gets_the_unreadable_notice(robot_env, mailbox, smtp_server, school):
-    mailbox.append(mail(school.emails[0], "Báo cáo năm 2026", [("bao-cao.xlsx", b"PK\x03\x04 not really a zip")]),
+    mailbox.append(mail(school.emails[0], "Báo cáo công tác phòng, chống mại dâm năm 2026",
+                        [("bao-cao.xlsx", b"PK\x03\x04 not really a zip")]),
                    internaldate=RECEIVED)
     assert robot_env.cli("poll", "--now", NOW).exit_code == 0
     message = smtp_server.wait_for(1)[0].parsed
@@ -88,7 +89,7 @@ def test_corrupt_file_gets_the_unreadable_notice(robot_env, mailbox, smtp_server
 
 
 def test_mail_without_attachment_gets_the_no_attachment_notice(robot_env, mailbox, smtp_server, school):
-    mailbox.append(mail(school.emails[0], "Báo cáo năm 2026", []), internaldate=RECEIVED)
+    mailbox.append(mail(school.emails[0], "Báo cáo PCMD năm 2026", []), internaldate=RECEIVED)
     assert robot_env.cli("poll", "--now", NOW).exit_code == 0
     message = smtp_server.wait_for(1)[0].parsed
     assert message["X-Report-Robot"] == "no-attachment"
