@@ -189,8 +189,8 @@ def _read(config: Config, intake: Intake) -> None:
         body = read_body(config, mail)
         found = [body] if body is not None else []
     intake.names_report = names_report(pattern, [
-        mail.subject, getattr(mail, "own_text", mail.text_body),  # INTEGRATION: mailer adds own_text
-        *(a.filename for a in mail.attachments), *(getattr(report, "title", None) for report in found),
+        mail.subject, mail.own_text,
+        *(a.filename for a in mail.attachments), *(report.title for report in found),
     ])
     fields = config.schema().for_unit_type(intake.unit.type if intake.unit else None)
     for document in found:

@@ -6,9 +6,10 @@ limit. The child is forked from a forkserver that has the parsers imported, and 
 the next file, so the cost is one small round trip per file; only a kill starts a new one
 (about 10 ms from the forkserver, against 1.5 s for a spawned interpreter importing the parsers).
 
-Only the robot stops its worker: the worker ignores SIGINT and SIGTERM, which Ctrl-C and
-systemd send to the whole process group, so a stop never kills a parse and blames the file.
-A robot that is stopping interrupts the parse itself and leaves the message for its next start.
+Only the robot stops its worker: the worker and the forkserver are deaf to SIGINT and SIGTERM,
+which Ctrl-C and systemd send to the whole process group, so a stop never kills a parse and
+blames the file. A robot that is stopping interrupts the parse itself and leaves the message
+for its next start.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 
-from mailer.html_text import html_to_text
 from mailer.incoming import Attachment, IncomingMail, read_message
 from parsers.limits import ParseLimits
 from parsers.registry import parse_attachment
@@ -39,17 +42,14 @@ from robot.memory import peak_rss_mib
 log = logging.getLogger(__name__)
 
 WORKER_ADDRESS_SPACE = 1024 * 1024 * 1024  # past this a parse fails with MemoryError: "limits"
+# What Ctrl-C and systemd send to the whole process group; only the robot stops its worker.
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # A report typed into the mail body has several figures; a cover letter may name one by chance.
 MIN_BODY_FIELDS = 3
 # Base64 makes an attachment a third larger; a mail past this holds a file past the limit.
 _MIME_OVERHEAD = 1.4
 _PART_HEADER = re.compile(rb"^Content-(?:Disposition|Type):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
                           re.IGNORECASE | re.MULTILINE)
-# Where a reply starts quoting earlier mail: the robot's own acknowledgement must not be re-read.
-_QUOTE_START = re.compile(
-    r"^\s*(>|-{2,}\s*(original message|thư gốc|forwarded message)|(on|vào)\b.*\b(wrote|đã viết):\s*$)",
-    re.IGNORECASE,
-)
 
 
 def parse_limits(config: Config) -> ParseLimits:
@@ -150,7 +150,11 @@ class ParseWorker:
                 parent, child = self._context.Pipe()
                 self._process = self._context.Process(target=_serve, args=(child,), daemon=True,
                                                       name="parse-worker")
-                self._process.start()
+                # Starting multiprocessing's resource tracker unblocks SIGINT and SIGTERM in this
+                # thread: start it first, so that a new forkserver is spawned with them blocked.
+                resource_tracker.ensure_running()
+                with _stop_signals_blocked():
+                    self._process.start()
                 child.close()
                 self._conn = parent
             return self._conn
@@ -165,10 +169,27 @@ class ParseWorker:
             self._process = self._conn = None
 
 
+@contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """Block the stop signals in this thread while it starts a worker.
+
+    The mask is inherited: the forkserver (spawned by the first start) keeps them blocked for
+    life, so a stop sent to the process group cannot kill it, and it forks every worker with
+    them blocked, so none can die of one before _serve ignores them (multiprocessing's resource
+    tracker is started the same way).
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _serve(conn: Connection) -> None:
     """The worker's loop: parse what the robot sends until the pipe closes."""
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # the robot stops its worker itself
+    for stop_signal in STOP_SIGNALS:  # the robot stops its worker itself (ParseWorker.interrupt)
         signal.signal(stop_signal, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
     while True:
         try:
@@ -222,16 +243,10 @@ def read_attachments(
 
 
 def read_body(config: Config, mail: IncomingMail) -> ParsedReport | None:
-    """A report typed into the mail body (plain text, else the HTML as text), if it is one."""
-    text = mail.text_body if mail.text_body.strip() else html_to_text(mail.html_body)
-    if not text.strip():
+    """A report typed into the mail body, if it is one: read from the sender's own words only,
+    never from quoted earlier mail (a reply quoting the robot's acknowledgement is not a report)."""
+    if not mail.own_text.strip():
         return None
-    own_words = []
-    for line in text.splitlines():
-        if _QUOTE_START.match(line):
-            break
-        own_words.append(line)
-    lines = numbered_lines("\n".join(own_words), "thân thư")
+    lines = numbered_lines(mail.own_text, "thân thư")
     report = read_text(lines, config.schema(), parse_limits(config), filename="(nội dung thư)")
-    # Quoted earlier mail ("> ...") is the robot's own reply or someone else's words.
     return report if len(report.values) >= MIN_BODY_FIELDS else None

@@ -43,12 +43,11 @@ def names_report(pattern: re.Pattern[str] | None, texts: Iterable[str | None]) -
 def reads_as_report(report: ParsedReport, fields: Sequence[FieldSpec],
                     pattern: re.Pattern[str] | None, mail_names_report: bool) -> bool:
     """Whether a document is this report rather than another document with a few rows alike."""
-    if getattr(report, "template_code", None):  # INTEGRATION: parsers adds the field
+    if report.template_code:
         return True
     read = sum(1 for found in report.values.values()
                if found.value is not None and any(spec.key == found.key for spec in fields))
-    title = getattr(report, "title", None)  # INTEGRATION: parsers adds the field
-    titled_otherwise = bool(title) and not names_report(pattern, [title])
+    titled_otherwise = bool(report.title) and not names_report(pattern, [report.title])
     if mail_names_report and not titled_otherwise:
         return read >= MIN_FIGURES
     share = SHARE_OTHER_TITLE if titled_otherwise else SHARE_UNTITLED
