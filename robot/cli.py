@@ -7,7 +7,7 @@ plain click formatting (rich_markup_mode=None): typer's rich help alone costs ~2
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -119,6 +119,9 @@ def poll(ctx: typer.Context, now: NowOption = None) -> None:
         from robot.views import mailbox_error_line
 
         fail(mailbox_error_line(config, exc), 1)
+    if not result.outcomes and not any(astuple(result.flushed)):  # no mail; none sent, retried or failed
+        typer.echo("Không có thư mới; không gửi thư nào.")  # cron's every few minutes: one line, no rich
+        return
     from robot.views import outcome_table
 
     console().print(outcome_table(result))
