@@ -11,15 +11,21 @@ import io
 from collections.abc import Iterator
 
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum, \
-    SheetVisibleEnum
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
+from parsers.calamine_guard import check_ods, repair_xlsb
 from parsers.hints import HintFinder
 from parsers.labels import normalize
 from parsers.limits import ParseLimits, open_zip
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
-from parsers.calamine_guard import check_ods, repair_xlsb
 from parsers.tables import Cell, GridReader, assemble
 from parsers.values import CellValue
 

@@ -67,11 +67,12 @@ def test_figures_keep_the_cell_they_came_from(schema):
     assert report.values["so_hssv_duoc_tt"].source == "Báo cáo!C15"
 
 
-def test_instructions_sheet_is_not_read_as_data(schema):
+def test_instructions_and_hidden_sheets_are_not_read_as_data(schema):
     """GIVEN a district's own workbook whose first sheet is "Hướng dẫn" (with an example figure)
-    THEN every figure comes from the data sheet."""
+    and whose last year's sheet is hidden THEN every figure comes from the data sheet."""
     report = read_ods(OWN_TABLE_ODS, schema)
     assert report.values and all(f.source.startswith("TH PCMD!") for f in report.values.values())
+    assert not any("Năm 2025" in warning or "Hướng dẫn" in warning for warning in report.warnings)
 
 
 def test_xlsb_short_cell_records_are_read(schema):

@@ -106,7 +106,7 @@ def template_rows_moved(schema: Schema, unit_type: str, figures: dict, unit: str
 
 def own_table_workbook(schema: Schema, figures: dict, unit: str, period: str) -> bytes:
     """A district office's own workbook: instructions sheet first, merged title, STT and ĐVT
-    columns, no codes, retyped labels."""
+    columns, no codes, retyped labels, and last year's sheet kept but hidden."""
     workbook = openpyxl.Workbook()
     notes = workbook.active
     notes.title = "Hướng dẫn"
@@ -123,6 +123,11 @@ def own_table_workbook(schema: Schema, figures: dict, unit: str, period: str) ->
              "so_truong_truc_thuoc": "trường", "so_truong_co_tt": "trường"}
     for number, key in enumerate(moved([s.key for s in schema.for_unit_type("phong_gddt")], seed=5), start=1):
         sheet.append([number, RETYPED[key], units.get(key, ""), typed(figures[key]), None])
+    last_year = workbook.create_sheet("Năm 2025")
+    last_year.append(["STT", "Nội dung", "Kết quả"])
+    last_year.append([1, RETYPED["so_truong_truc_thuoc"], 49])
+    last_year.append([2, RETYPED["so_hssv_duoc_tt"], 21_907])
+    last_year.sheet_state = "hidden"
     return _saved_workbook(workbook)
 
 
