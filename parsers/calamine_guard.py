@@ -13,7 +13,7 @@ into the full records so that no figure silently disappears.
 from __future__ import annotations
 
 import io
-import re
+import posixpath
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -30,7 +30,8 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODS_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 
-_XLSB_SHEET = re.compile(r"^xl/worksheets/[^/]+\.bin$")
+_XLSB_RELS = "xl/_rels/workbook.bin.rels"
+_WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _ROW_HEADER = 0x00
 _FULL_CELLS = range(0x01, 0x0C)  # BrtCellBlank .. BrtFmlaError: column, then style
 _SHORT_CELLS = range(0x0C, 0x13)  # BrtShortBlank .. BrtShortIsst: style only
@@ -84,7 +85,7 @@ def repair_xlsb(archive: zipfile.ZipFile, data: bytes) -> bytes:
         raise ParseError("corrupt", "an .xlsb file without xl/workbook.bin")
     mended: dict[str, bytes] = {}
     grids = 0
-    for name in filter(_XLSB_SHEET.match, archive.namelist()):
+    for name in _xlsb_worksheets(archive):
         try:
             stream = archive.read(name)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
@@ -100,6 +101,22 @@ def repair_xlsb(archive: zipfile.ZipFile, data: bytes) -> bytes:
         for item in archive.infolist():
             target.writestr(item.filename, mended.get(item.filename) or archive.read(item))
     return buffer.getvalue()
+
+
+def _xlsb_worksheets(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheet parts the workbook points to, as calamine will find them."""
+    try:
+        relations = etree.fromstring(archive.read(_XLSB_RELS), etree.XMLParser(resolve_entities=False))
+    except KeyError:
+        return []  # calamine cannot find the sheets either, and says so
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ParseError("corrupt", f"{_XLSB_RELS} cannot be read ({exc})") from None
+    parts = []
+    for relation in relations:
+        target = relation.get("Target", "")
+        if relation.get("Type") == _WORKSHEET_TYPE and target:
+            parts.append(target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}"))
+    return [part for part in parts if part in archive.namelist()]
 
 
 def _walk_xlsb_sheet(stream: bytes, grids_before: int) -> tuple[int, bytes | None]:
