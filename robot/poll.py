@@ -26,6 +26,7 @@ from robot.intake import LIVE, Mode, Outcome, process, record_failure
 from robot.memory import peak_rss_mib
 from robot.outbox import FlushResult, enqueue, flush
 from robot.templating import text_templates
+from robot.wording import show_time, stuck_message_subject
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
@@ -184,12 +185,12 @@ def _alert_stuck(config: Config, session, attempt, now: dt.datetime) -> None:
         return
     text = text_templates.get_template("alert_stuck.txt.j2").render(
         mailbox=config.mailbox.address, folder=attempt.folder, uid=attempt.uid,
-        since=attempt.first_failed_at.astimezone(config.tz).strftime("%H:%M ngày %d/%m/%Y"),
+        since=show_time(attempt.first_failed_at, config.tz),
         attempts=attempt.attempts, error=attempt.last_error[:500],
     )
     # DESIGN §4 has a closed list of kinds: a stuck message that needs a person is an escalation.
     enqueue(session, config, kind="escalation", to=recipients, now=now, text=text,
-            subject=f"Một thư trong hộp thư {config.mailbox.address} không xử lý được",
+            subject=stuck_message_subject(config.mailbox.address),
             auto_submitted="auto-generated")
 
 

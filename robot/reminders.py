@@ -22,7 +22,7 @@ from robot.outbox import enqueue
 from robot.periods import Period, all_periods
 from robot.status import StatusRow, period_status
 from robot.templating import text_templates
-from robot.wording import show_day
+from robot.wording import reminder_subject, show_day
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
@@ -156,10 +156,5 @@ def _compose(config: Config, period: Period, row: StatusRow, step: Step, to: lis
         days_left=(period.due_day - today).days, days_late=(today - period.due_day).days + 1,
         state=row.state, gaps=gaps, mailbox=config.mailbox.address,
     )
-    due = show_day(period.due_day)
-    subject = {
-        "reminder": f"Nhắc nộp {period.title} (hạn trước ngày {due})",
-        "overdue": f"Quá hạn nộp {period.title} (hạn trước ngày {due})",
-        "escalation": f"Đơn vị trễ hạn {period.title}: {unit.name}",
-    }[step.kind]
+    subject = reminder_subject(step.kind, period.title, show_day(period.due_day), unit.name)
     return PlannedReminder(period, unit, step, row, to, subject, text)

@@ -11,16 +11,7 @@ from robot.config import Config, Unit
 from robot.periods import Period
 from robot.templating import text_templates
 from robot.validate import Validation
-from robot.wording import file_problem, show_day, show_time, show_value
-
-
-SUBJECT_PREFIX = {
-    "ack": "Đã nhận báo cáo",
-    "incomplete": "Báo cáo chưa đầy đủ",
-    "unreadable": "Không đọc được tệp báo cáo",
-    "no-attachment": "Thư chưa có tệp báo cáo",
-    "unknown-sender": "Địa chỉ gửi báo cáo chưa đăng ký",
-}
+from robot.wording import REPLY_SUBJECTS, file_problem, show_day, show_time, show_value
 
 
 @dataclass
@@ -40,7 +31,7 @@ def _render(kind: str, **context) -> str:
 
 def _subject(kind: str, original: str, period: Period | None) -> str:
     topic = original.strip() or (period.title if period else "")
-    return f"{SUBJECT_PREFIX[kind]}: {topic}" if topic else SUBJECT_PREFIX[kind]
+    return f"{REPLY_SUBJECTS[kind]}: {topic}" if topic else REPLY_SUBJECTS[kind]
 
 
 def _figures(fields: tuple[FieldSpec, ...], report: ParsedReport) -> list[dict]:

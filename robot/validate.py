@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from parsers.report import ParsedReport
 from parsers.schema import FieldSpec
 from robot.config import Config
+from robot.wording import rule_breach, unreadable_value
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,7 @@ def validate(config: Config, report: ParsedReport, unit_type: str) -> Validation
                 result.missing.append(spec.key)
         elif found.value is None:
             result.invalid.append(spec.key)
-            reason = f"không đọc được giá trị “{found.raw}”"
-            if found.error:
-                reason += f" ({found.error})"
-            result.problems.append(Problem((spec.key,), reason))
+            result.problems.append(Problem((spec.key,), unreadable_value(found.raw, found.error)))
     applicable = {spec.key: spec for spec in fields}
     for rule in config.rules:
         if rule.left not in applicable or rule.right not in applicable:
@@ -53,11 +51,8 @@ def validate(config: Config, report: ParsedReport, unit_type: str) -> Validation
             continue
         broken = left.value > right.value if rule.op == "<=" else left.value < right.value
         if broken:
-            words = "không được lớn hơn" if rule.op == "<=" else "không được nhỏ hơn"
-            reason = (
-                f"{applicable[rule.left].code} ({left.value}) {words} "
-                f"{applicable[rule.right].code} ({right.value})"
-            )
+            reason = rule_breach(applicable[rule.left].code, left.value, rule.op,
+                                 applicable[rule.right].code, right.value)
             result.problems.append(Problem((rule.left, rule.right), reason))
             for key in (rule.left, rule.right):
                 if key not in result.invalid:

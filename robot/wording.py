@@ -39,6 +39,45 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 
+# The subject of each automatic answer, before the sender's own subject ("Đã nhận báo cáo: …").
+REPLY_SUBJECTS = {
+    "ack": "Đã nhận báo cáo",
+    "incomplete": "Báo cáo chưa đầy đủ",
+    "unreadable": "Không đọc được tệp báo cáo",
+    "no-attachment": "Thư chưa có tệp báo cáo",
+    "unknown-sender": "Địa chỉ gửi báo cáo chưa đăng ký",
+}
+
+
+def reminder_subject(kind: str, period_title: str, due: str, unit_name: str) -> str:
+    """The subject of a reminder step (X-Report-Robot kind reminder, overdue or escalation)."""
+    return {
+        "reminder": f"Nhắc nộp {period_title} (hạn trước ngày {due})",
+        "overdue": f"Quá hạn nộp {period_title} (hạn trước ngày {due})",
+        "escalation": f"Đơn vị trễ hạn {period_title}: {unit_name}",
+    }[kind]
+
+
+def mailbox_down_subject(mailbox: str) -> str:
+    return f"Không kết nối được hộp thư {mailbox}"
+
+
+def stuck_message_subject(mailbox: str) -> str:
+    return f"Một thư trong hộp thư {mailbox} không xử lý được"
+
+
+def unreadable_value(raw: str, error: str | None) -> str:
+    """Why a figure was not taken: what the sender wrote, and what is wrong with it."""
+    reason = f"không đọc được giá trị “{raw}”"
+    return f"{reason} ({error})" if error else reason
+
+
+def rule_breach(left_code: str, left: object, op: str, right_code: str, right: object) -> str:
+    """A broken consistency rule, naming both fields: "05 (1.500) không được lớn hơn 06 (1.400)"."""
+    words = "không được lớn hơn" if op == "<=" else "không được nhỏ hơn"
+    return f"{left_code} ({left}) {words} {right_code} ({right})"
+
+
 def file_problem(reason: str) -> tuple[str, str]:
     return FILE_PROBLEMS.get(reason, FILE_PROBLEMS["corrupt"])
 

@@ -131,9 +131,14 @@ def _report(config: Config, period: Period, unit: Unit, received: dt.datetime, s
     kind = {"xlsx": XLSX, "docx": DOCX, "xls": XLS}[extension]
     filename = f"bao-cao-{period.id}-{unit.code.lower()}.{extension}"
     return SeedMail(scenario, unit.emails[0], received, _mail(
-        config, unit.emails[0], unit.name, f"{period.title} - {unit.name}", received,
+        config, unit.emails[0], unit.name, _subject(period, unit.name), received,
         body=f"Kính gửi Phòng Giáo dục Trung học,\n{unit.name} gửi {period.title.lower()}.\nTrân trọng.\n",
         attachments=[(filename, kind, data)]))
+
+
+def _subject(period: Period, unit_name: str) -> str:
+    """How units title the mail: the report, the programme (the config's keywords), the unit."""
+    return f"{period.title} công tác phòng, chống mại dâm - {unit_name}"
 
 
 def _xls(schema, unit_type: str, values: dict, unit_name: str, period: str) -> bytes:
@@ -146,14 +151,14 @@ def _prose(schema, unit_type: str, values: dict, unit_name: str, period: str) ->
 
 def _photo(config: Config, period: Period, unit: Unit, received: dt.datetime) -> SeedMail:
     return SeedMail("Chỉ gửi ảnh chụp bản giấy (không đọc được số liệu)", unit.emails[0], received, _mail(
-        config, unit.emails[0], unit.name, f"{period.title} - {unit.name} (bản scan)", received,
+        config, unit.emails[0], unit.name, _subject(period, unit.name) + " (bản scan)", received,
         body="Kính gửi Sở,\nTrường gửi bản chụp báo cáo đã ký.\n",
         attachments=[("bao-cao-da-ky.jpg", JPEG, _PHOTO)]))
 
 
 def _no_attachment(config: Config, period: Period, unit: Unit, received: dt.datetime) -> SeedMail:
     return SeedMail("Quên đính kèm tệp", unit.emails[0], received, _mail(
-        config, unit.emails[0], unit.name, f"{period.title} - {unit.name}", received,
+        config, unit.emails[0], unit.name, _subject(period, unit.name), received,
         body="Kính gửi Sở,\nTrường xin gửi báo cáo theo yêu cầu.\nTrân trọng.\n"))
 
 
@@ -163,7 +168,7 @@ def _stranger(config: Config, period: Period, named: Unit, received: dt.datetime
     data = forms.filled_xlsx(config.schema(), named.type, report_values(config, named, period.id),
                              named.name, period.title)
     return SeedMail(f"Địa chỉ chưa đăng ký (ghi tên {named.name})", sender, received, _mail(
-        config, sender, "Văn thư", f"{period.title} - {named.name}", received,
+        config, sender, "Văn thư", _subject(period, named.name), received,
         body=f"Em gửi báo cáo của {named.name} ạ.\n",
         attachments=[(f"bao-cao-{named.code.lower()}.xlsx", XLSX, data)]))
 

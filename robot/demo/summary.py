@@ -10,11 +10,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from robot.demo.result import DemoResult
-from robot.replies import SUBJECT_PREFIX
+from robot.wording import REPLY_SUBJECTS
 from robot.views import OUTCOME_WORDS, REMINDER_WORDS, reminders_table, status_table
 
 SUMMARY_FILE = "ket-qua-chay-thu.json"
-KIND_WORDS = {**SUBJECT_PREFIX, **REMINDER_WORDS, "digest": "Báo cáo tổng hợp cho cán bộ"}
+KIND_WORDS = {**REPLY_SUBJECTS, **REMINDER_WORDS, "digest": "Báo cáo tổng hợp cho cán bộ"}
 
 
 def write_summary(result: DemoResult) -> Path:
