@@ -74,6 +74,9 @@ class SmtpConfig(_Model):
 class MailboxConfig(_Model):
     address: str
     display_name: str = "Hệ thống tiếp nhận báo cáo"
+    # A mailbox never polled before: "new-only" takes in only mail arriving after the first poll
+    # (what was there before is left to `robot backfill`); "all" reads everything from UID 1.
+    first_poll: Literal["new-only", "all"] = "new-only"
     imap: ImapConfig = ImapConfig()
     smtp: SmtpConfig = SmtpConfig()
 
@@ -275,8 +278,12 @@ class DaemonConfig(_Model):
 
 
 class RepliesConfig(_Model):
+    # Who of the unregistered senders is answered: "relevant" (mail about the report, not
+    # spam-flagged), "authenticated" (also: the trusted server authenticated the From domain),
+    # "never".
+    unknown_sender: Literal["authenticated", "relevant", "never"] = "relevant"
     unknown_sender_per_day: int = Field(1, ge=0)
-    # Caps on automatic replies (not reminders or digests): excess replies are recorded, not sent.
+    # Caps on automatic replies (not reminders or digests): excess replies are deferred, not dropped.
     per_address_per_day: int = Field(3, ge=0)
     per_hour: int = Field(100, ge=0)
     max_attempts: int = Field(8, ge=1)  # SMTP attempts per outgoing mail before giving up
@@ -286,6 +293,9 @@ class RepliesConfig(_Model):
 class LimitsConfig(_Model):
     max_attachment_mb: float = Field(20, gt=0)
     parse_timeout_seconds: float = Field(30, gt=0)
+    # A message whose intake fails for a passing reason (database busy, disk full) is tried
+    # again on later polls this many times, then quarantined for staff.
+    intake_attempts: int = Field(5, ge=1)
 
 
 class SecurityConfig(_Model):
@@ -299,6 +309,10 @@ class Config(_Model):
     organisation: Organisation = Organisation()
     unit_types: dict[str, str]
     units: list[Unit]
+    # Words that name the report programme in a subject, body, file name or document title
+    # ("mại dâm", "PCMD", "1629"): mail naming none of them, outside the robot's threads and
+    # without a document that reads as the report, is left for people.
+    keywords: list[str] = []
     fields: list[FieldConfig]
     rules: list[Rule] = []
     reports: list[ReportConfig]
