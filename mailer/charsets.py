@@ -11,6 +11,7 @@ legacy charset of the mailbox's own country. Every result is NFC.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from mailer.text import nfc
@@ -49,11 +50,14 @@ _DETECTABLE = ("cp1252", "gb18030", "big5hkscs", "cp932", "cp949", "cp874", "cp1
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
 _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
-_VIETNAMESE_LETTERS = frozenset(
+_VIETNAMESE_LETTERS = "".join(sorted(
     {unicodedata.normalize("NFC", vowel + tone) for vowel in _VOWELS for tone in ("", *_TONES)}
-    | set("đĐ"))
+    | set("đĐ")))
 # Typographic characters windows-1258 text carries besides letters.
-_PUNCTUATION = frozenset("\u00a0“”‘’–—…•«»°·©®™€₫§±×")
+_PUNCTUATION = "\u00a0“”‘’–—…•«»°·©®™€₫§±×"
+# A character Vietnamese text does not use, or a tone mark that does not follow a vowel.
+_NOT_VIETNAMESE = re.compile(
+    f"[^\\x00-\\x7f{_VIETNAMESE_LETTERS}{_PUNCTUATION}{_TONES}]|[{_TONES}](?<![{_VOWELS}][{_TONES}])")
 
 
 def superset(label: str | None) -> str | None:
@@ -122,15 +126,7 @@ def _as_vietnamese(data: bytes) -> str | None:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
         return None
-    previous = ""
-    for char in text:
-        if char in _TONES:
-            if previous not in _VOWELS:
-                return None
-        elif not (char.isascii() or char in _VIETNAMESE_LETTERS or char in _PUNCTUATION):
-            return None
-        previous = char
-    return text
+    return None if _NOT_VIETNAMESE.search(text) else text
 
 
 def _detected(data: bytes) -> str | None:

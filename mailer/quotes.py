@@ -32,9 +32,9 @@ _ATTRIBUTION_START = re.compile(r"^\s*>?\s*(on|vào)\b", re.IGNORECASE)
 _QUOTED_LINE = re.compile(r"^>")
 _RULE_LINE = re.compile(r"^\s*[_\-=]{2,}\s*$")  # the "____" line Outlook draws over the header block
 
-# HTML elements that hold (or start) the quote, by client.
-_REST_IDS = {"divrplyfwdmsg", "x_divrplyfwdmsg", "appendonsend", "x_appendonsend", "zwchr",
-             "mail-editor-reference-message-container"}
+# HTML elements that hold (or start) the quote, by client. Ids are matched by their end: a client
+# that quotes Outlook's HTML prefixes them ("x_divRplyFwdMsg", "gmail-m_-418…appendonsend").
+_REST_IDS = ("divrplyfwdmsg", "appendonsend", "zwchr", "mail-editor-reference-message-container")
 _REST_CLASSES = {"outlookmessageheader"}
 _ELEMENT_CLASSES = ("gmail_quote", "gmail_attr", "yahoo_quoted", "moz-cite-prefix")
 _ELEMENT_MARKERS = {"__headers__", "__quoted_text__"}  # Zimbra's data-marker attributes
@@ -126,7 +126,7 @@ def _html_cut(tag: str, attrs: dict[str, str]) -> tuple[Cut | None, bool]:
     element_id = attrs.get("id", "").lower()
     classes = attrs.get("class", "").lower()
     style = re.sub(r"\s+", "", attrs.get("style", "")).lower()
-    if element_id in _REST_IDS or set(classes.split()) & _REST_CLASSES:
+    if element_id.endswith(_REST_IDS) or set(classes.split()) & _REST_CLASSES:
         return "rest", True
     if tag == "div" and any(border in style for border in _OUTLOOK_BORDERS):
         return "rest", True

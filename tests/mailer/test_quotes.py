@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailer.quotes import own_html_text, own_plain_text
 
@@ -100,6 +104,11 @@ HTML = [
         f'<div class="PlainText">{QUOTED_ACK_HTML}</div></div></body>',
         "Cảm ơn Sở", True, id="outlook-web-divRplyFwdMsg"),
     pytest.param(
+        '<div dir="ltr">Đã nhận, cảm ơn Sở.</div><div id="gmail-m_-4184039363114880486appendonsend"></div>'
+        '<hr style="display:inline-block;width:98%"><div id="gmail-m_-4184039363114880486divRplyFwdMsg" '
+        f'dir="ltr"><b>From:</b> Phòng CTTT<br><b>Sent:</b> Monday</div><div>{QUOTED_ACK_HTML}</div>',
+        "Đã nhận, cảm ơn Sở.", True, id="outlook-ids-prefixed-by-a-quoting-client"),
+    pytest.param(
         '<div class="WordSection1"><p class="MsoNormal">Thanks, received.<o:p></o:p></p>'
         '<p class="MsoNormal"><o:p>&nbsp;</o:p></p>'
         '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in">'
@@ -152,3 +161,18 @@ def test_html_quotes_are_removed(html: str, own: str, quoted: bool) -> None:
     result = own_html_text(f"<html><body>{html}</body></html>")
     assert result.text == own
     assert result.quoted is quoted
+
+
+HTML_PIECES = ['<div class="gmail_quote">', "</div>", '<blockquote type="cite">', "</blockquote>",
+               '<div id="divRplyFwdMsg">', '<hr id="zwchr">', "<p>", "<br>", "Cảm ơn", "> ", "\n",
+               "On Mon, Dec 1, 2026 X wrote:", "Từ: A", "Đã gửi: B", "Chủ đề: C", "-- ", "<style>", "</style>",
+               '<div style="border-top:solid #E1E1E1 1.0pt">', "<", "&", "&nbsp;", "a\u0301"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=40))
+def test_own_text_never_raises_and_is_nfc(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for result in (own_plain_text(text), own_html_text(text)):
+        assert unicodedata.is_normalized("NFC", result.text)
+        assert result.text == result.text.strip()
