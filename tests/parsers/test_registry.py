@@ -91,7 +91,7 @@ def test_picture_renamed_as_xlsx_is_scanned(schema):
     assert reason("bao-cao.xlsx", PNG, schema) == "scanned"
 
 
-@pytest.mark.parametrize("filename", ["bao-cao.odt", "noname"])
+@pytest.mark.parametrize("filename", ["bao-cao.pages", "noname"])
 def test_other_types_are_unsupported(schema, filename):
     assert reason(filename, b"hello", schema) == "unsupported"
 
