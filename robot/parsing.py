@@ -4,7 +4,8 @@ A hostile file (zip bomb, XML bomb, a million rows) must cost one "unreadable" r
 poll: every attachment is parsed in a child process with a time limit and an address-space
 limit. The child is forked from a forkserver that has the parsers imported, and it is kept for
 the next file, so the cost is one small round trip per file; only a kill starts a new one
-(about 10 ms from the forkserver, against 1.5 s for a spawned interpreter importing the parsers).
+(tens of milliseconds from the forkserver, against a second or more for a spawned interpreter
+importing the parsers; a plain fork is unsafe in the daemon, which runs threads).
 
 Only the robot stops its worker: the worker and the forkserver are deaf to SIGINT and SIGTERM,
 which Ctrl-C and systemd send to the whole process group, so a stop never kills a parse and
@@ -94,7 +95,10 @@ class ParseWorker:
 
     def __init__(self) -> None:
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["parsers.registry"])
+        # Imported once in the forkserver, not in every worker: this module (which imports the
+        # parsers) and the main script, which multiprocessing runs in each child otherwise
+        # (bin/robot imports the CLI); `python -m robot` has no main script to preload.
+        self._context.set_forkserver_preload(["__main__", "robot.parsing"])
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         # interrupt() comes from another thread (the daemon's signal handler) than parse().

@@ -4,43 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
-import time
 
 import pytest
 import yaml
-from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from robot.config import Config
 from robot.daemon import Daemon
-from robot.lock import Holder, InstanceLock, LockHeld, lock_holder, lock_name
+from robot.lock import InstanceLock, LockHeld, lock_holder, lock_name
 from store.db import session
 from store.tables import Outbox
 from tests.filling import filled_xlsx
 from tests.robot.conftest import COMPLETE
+from tests.robot.daemon_process import holder_of, wait_until_locked
 from tests.robotenv import local, mail, write_config
 from tests.servers import free_ports
 
 POLL_SECONDS = 2
-
-
-def holder_of(engine: Engine, config: Config) -> Holder | None:
-    """Who holds the daemon lock of ``config``'s mailbox, as `robot status` reads it."""
-    with session(engine) as db:
-        return lock_holder(db, lock_name(config))
-
-
-def wait_until_locked(env, daemon) -> None:
-    """Wait until ``daemon`` (a `robot run` process) holds the lock; fail if it exits instead."""
-    engine, config = env.engine(), env.config
-    deadline = time.monotonic() + 60
-    try:
-        while (holder := holder_of(engine, config)) is None or holder.pid != daemon.pid:
-            assert daemon.poll() is None, daemon.stderr.read().decode()
-            assert time.monotonic() < deadline, "the daemon did not start"
-            time.sleep(0.05)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -65,9 +44,10 @@ def test_daemon_answers_refuses_a_second_and_stops_on_sigterm(daemon_env, mailbo
 
         second = daemon_env.subprocess("run")
         _, stderr = second.communicate(timeout=60)
+        refusal = " ".join(stderr.decode().split())  # as rich wrapped it
         assert second.returncode == 3
-        assert "Một rô-bốt khác đang chạy" in stderr.decode()
-        assert f"process {daemon.pid} on" in stderr.decode(), "the refusal names the holder"
+        assert "Một rô-bốt khác đang chạy" in refusal
+        assert f"process {daemon.pid} on" in refusal, "the refusal names the holder"
         assert holder_of(engine, daemon_env.config).pid == daemon.pid
     finally:
         daemon.send_signal(signal.SIGTERM)
