@@ -1,0 +1,336 @@
+"""Start-up of `robot` as cron runs it: fresh processes side by side, each figure beside its floor.
+
+    uv run python benchmarks/startup.py [--repeat 7] [--messages 1000]
+
+Every figure is a fresh process, and the kinds take turns in one run (median of --repeat):
+  (a) `python -c pass` of the same interpreter;
+  (b) `robot --help`;
+  (c) a bare IMAP process: imports imaplib, logs in to the Dovecot on loopback, SELECTs INBOX,
+      runs `UID SEARCH UID n:*` and logs out;
+  (d) an idle `robot poll` against the same Dovecot: N processed messages, nothing new, an
+      empty outbox.
+Each child is started by a small launcher (`python -S`) that reports the child's wall time and
+its peak RSS (ru_maxrss from os.wait4): started straight from this process, a child's
+ru_maxrss would carry this benchmark's own memory (Linux keeps it across the exec).
+
+Then what explains (d): what each import costs in a fresh process (`python -c "import X"` minus
+(a)); the idle poll stage by stage in one process; and which project module pulls each heavy
+package onto the poll path (`python -X importtime -c "import robot.poll"`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.intake_poll import fill_maildir, record_processed  # noqa: E402
+from tests.robotenv import REPO, write_config  # noqa: E402
+from tests.servers import DovecotServer, SmtpServer, TestCertificate  # noqa: E402
+
+PYTHON = sys.executable
+ROBOT = [str(Path(PYTHON).with_name("robot"))] if Path(PYTHON).with_name("robot").exists() else [PYTHON, "-m", "robot"]
+
+# Forks the command, waits for it with os.wait4, prints "wall_seconds max_rss_kib exit_code".
+LAUNCHER = """\
+import os, sys, time
+log = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+began = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - began, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+BARE_IMAP = """\
+import imaplib, sys
+host, port, user, password, last_uid = sys.argv[1:]
+client = imaplib.IMAP4(host, int(port))
+client.login(user, password)
+client.select("INBOX")
+client.uid("SEARCH", f"UID {int(last_uid) + 1}:*")
+client.logout()
+"""
+
+# `robot poll`'s own idle work (the project's Mailbox, queries, heartbeat and flush) without
+# importing robot.poll, whose import of robot.intake brings the parsers, openpyxl + numpy, docx,
+# pypdf and jinja2: what an idle poll would cost once robot.poll imports the intake lazily.
+# Exits 3 when the poll would not be idle.
+IDLE_WITHOUT_INTAKE = """\
+import sys
+from pathlib import Path
+import robot.cli
+from mailer.imap import Mailbox
+from robot.clock import make_clock
+from robot.config import load_config
+from robot.outbox import flush
+from store import queries
+from store.db import open_engine, session, to_db_time
+config = load_config(Path(sys.argv[1]))
+engine = open_engine(config.database_url)
+now, settings, mailbox = make_clock(None, config.tz), config.imap_settings(), config.mailbox.address
+with Mailbox(settings) as box:
+    state = box.folder_state(settings.folder)
+    with session(engine) as db:
+        last_uid = queries.poll_position(db, mailbox, settings.folder, state.uidvalidity)
+    if state.uidnext is None or state.uidnext > last_uid + 1:
+        sys.exit(3)
+with session(engine) as db:
+    queries.record_poll(db, mailbox, settings.folder, to_db_time(now()), None)
+    db.commit()
+flush(config, engine, now())
+print("Không có thư mới; không gửi thư nào.")
+"""
+
+# The least an idle poll needs, as a fast path would do it without SQLAlchemy: the folder's
+# position, the schema revision and "is any outbox mail due" read with sqlite3; login + SELECT
+# (UIDNEXT shows nothing new, so no SEARCH); the heartbeat written under the robot's pragmas.
+# With "--behind-cli", behind `import robot.cli` and the validated config (load_config), as a
+# fast path inside `robot poll` would run; without, config.yaml read by yaml's C loader and
+# nothing of the robot imported: the floor of any idle poll. Exits 3 when it would not be idle.
+IDLE_FAST_PATH = """\
+import datetime, imaplib, os, sqlite3, sys
+from pathlib import Path
+path = Path(sys.argv[1])
+if "--behind-cli" in sys.argv:
+    import robot.cli
+    from robot.config import load_config
+    config = load_config(path)
+    imap, address, url = config.imap_settings(), config.mailbox.address, config.database_url
+    host, port, user, password, folder = imap.host, imap.port, imap.username, imap.password, imap.folder
+else:
+    import yaml
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    imap, address, url = raw["mailbox"]["imap"], raw["mailbox"]["address"].lower(), raw["store"]["url"]
+    host, port, user, folder = imap["host"], imap["port"], imap["username"], imap["folder"]
+    password = os.environ[imap["password_env"]]
+db = sqlite3.connect(path.parent / url.removeprefix("sqlite:///"), timeout=30)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=FULL")
+now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+head = max(p.name.partition("_")[0] for p in Path("store/migrations/versions").glob("[0-9]*_*.py"))
+schema = db.execute("SELECT version_num FROM alembic_version").fetchone()
+state = db.execute("SELECT uidvalidity, last_uid FROM poll_state WHERE mailbox = ? AND folder = ?",
+                   (address, folder)).fetchone()
+due = db.execute("SELECT 1 FROM outbox WHERE mailbox = ? AND status IN ('pending', 'deferred', 'sending') "
+                 "AND next_attempt_at <= ? LIMIT 1", (address, now)).fetchone()
+client = imaplib.IMAP4(host, port)
+client.login(user, password)
+client.select(folder)
+uidvalidity = int(client.untagged_responses["UIDVALIDITY"][-1])
+uidnext = int(client.untagged_responses["UIDNEXT"][-1])
+client.logout()
+if schema != (head,) or state is None or state[0] != uidvalidity or uidnext > state[1] + 1 or due:
+    sys.exit(3)
+with db:
+    db.execute("UPDATE poll_state SET last_poll_at = ?, last_error = NULL WHERE mailbox = ? AND folder = ?",
+               (now, address, folder))
+print("Không có thư mới; không gửi thư nào.")
+"""
+
+# The idle poll in one process, in the order `robot poll` pays for it; prints one JSON object.
+STAGES = """\
+import json, sys, time
+from pathlib import Path
+marks = [("start", time.perf_counter())]
+def mark(name): marks.append((name, time.perf_counter()))
+import robot.cli
+mark("import robot.cli (typer)")
+from robot.config import load_config
+mark("import robot.config (yaml, pydantic)")
+config = load_config(Path(sys.argv[1]))
+mark("load_config")
+from store.db import open_engine
+engine = open_engine(config.database_url)
+mark("open_engine (SQLAlchemy, sqlmodel, schema check)")
+import robot.poll
+mark("import robot.poll (intake, parsers, jinja2, mailer)")
+from robot.clock import make_clock
+result = robot.poll.poll(config, engine, make_clock(None, config.tz))
+mark("poll(): login, SELECT, queries, heartbeat, flush")
+assert not result.outcomes, result.outcomes
+print(json.dumps({name: 1000 * (t - marks[i][1]) for i, (name, t) in enumerate(marks[1:])}))
+"""
+
+# A fresh process importing each of these, minus (a): what each costs on its own (with its deps).
+IMPORTS = ("typer", "robot.cli", "rich.console, rich.table", "yaml, pydantic", "robot.config",
+           "imap_tools", "mailer.imap", "sqlalchemy", "sqlmodel", "store.queries", "robot.outbox",
+           "jinja2", "openpyxl", "docx", "pypdf", "parsers.registry", "robot.intake", "robot.poll")
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "yaml", "openpyxl", "docx", "numpy", "pandas",
+         "matplotlib", "apscheduler", "jinja2", "pypdf", "PIL", "fontTools", "xlrd", "xlsxwriter", "lxml",
+         "imap_tools", "rich", "tnefparse", "python_calamine", "charset_normalizer")
+OURS = ("robot", "mailer", "parsers", "store")
+
+
+@dataclass
+class Run:
+    wall_ms: float
+    rss_mib: float
+
+
+def launch(command: list[str], log: Path) -> Run:
+    """Run one child through the launcher; its wall time and peak RSS. Fails loudly on a non-zero exit."""
+    done = subprocess.run([PYTHON, "-S", "-c", LAUNCHER, str(log), *command],
+                          cwd=REPO, capture_output=True, text=True, check=True)
+    wall, rss_kib, code = done.stdout.split()
+    if int(code) != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {code}:\n{log.read_text(errors='replace')[-3000:]}")
+    return Run(float(wall) * 1000, int(rss_kib) / 1024)
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.wall_ms for r in runs), statistics.median(r.rss_mib for r in runs))
+
+
+def side_by_side(kinds: dict[str, list[str]], repeat: int, logs: Path) -> dict[str, Run]:
+    """Every kind once per round, ``repeat`` rounds: drift on a shared machine hits all alike."""
+    runs: dict[str, list[Run]] = {name: [] for name in kinds}
+    for _ in range(repeat):
+        for index, (name, command) in enumerate(kinds.items()):
+            runs[name].append(launch(command, logs / f"child-{index}.log"))
+    return {name: median(found) for name, found in runs.items()}
+
+
+def startup(bench_root: Path, dovecot: DovecotServer, env_path: Path, messages: int, repeat: int) -> None:
+    kinds = {
+        "(a) python -c pass": [PYTHON, "-c", "pass"],
+        "(b) robot --help": [*ROBOT, "--help"],
+        "(c) bare imaplib login+SELECT+UID SEARCH": [PYTHON, "-c", BARE_IMAP, dovecot.host, str(dovecot.imap_port),
+                                                     dovecot.user, dovecot.password, str(messages)],
+        "(d) idle robot poll": [*ROBOT, "--config", str(env_path), "poll"],
+        "(e) idle poll without importing robot.intake": [PYTHON, "-c", IDLE_WITHOUT_INTAKE, str(env_path)],
+        "(f) fast path: robot.cli + load_config + sqlite3": [PYTHON, "-c", IDLE_FAST_PATH, str(env_path),
+                                                              "--behind-cli"],
+        "(g) floor of an idle poll: yaml + sqlite3 + imaplib": [PYTHON, "-c", IDLE_FAST_PATH, str(env_path)],
+    }
+    got = side_by_side(kinds, repeat, bench_root)
+    a, b, c, d, e, f, g = (got[name] for name in kinds)
+    print(f"start-up, processes side by side (median of {repeat}); idle poll: {messages} processed messages, "
+          "nothing new, empty outbox")
+    print(f"  {'':46} {'wall':>9} {'peak RSS':>10}")
+    for name, run in got.items():
+        print(f"  {name:46} {run.wall_ms:6.0f} ms {run.rss_mib:6.1f} MiB")
+    rows = [("robot --help", f"{b.wall_ms:.0f} ms", f"(a) {a.wall_ms:.0f} ms", f"+{b.wall_ms - a.wall_ms:.0f} ms",
+             "≤ (a) + 300 ms", b.wall_ms - a.wall_ms <= 300)]
+    for label, run in (("(d) idle robot poll", d), ("(e) without importing robot.intake", e),
+                       ("(f) fast path behind robot.cli", f), ("(g) floor of an idle poll", g)):
+        rows += [(f"{label}, wall", f"{run.wall_ms:.0f} ms", f"(c) {c.wall_ms:.0f} ms",
+                  f"{run.wall_ms / c.wall_ms:.1f}×", "≤ 2× (c)", run.wall_ms <= 2 * c.wall_ms),
+                 (f"{label}, peak RSS", f"{run.rss_mib:.0f} MiB", f"(c) {c.rss_mib:.0f} MiB",
+                  f"{run.rss_mib / c.rss_mib:.1f}×", "< 80 MB", run.rss_mib * 1.048576 < 80)]
+    print()
+    print("| figure | measured | floor | ratio | goal | met? |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for what, figure, floor, ratio, goal, met in rows:
+        print(f"| {what} | {figure} | {floor} | {ratio} | {goal} | {'yes' if met else 'no'} |")
+
+
+def import_costs(logs: Path, repeat: int) -> None:
+    kinds = {"pass": [PYTHON, "-c", "pass"]} | {name: [PYTHON, "-c", f"import {name}"] for name in IMPORTS}
+    got = side_by_side(kinds, repeat, logs)
+    floor = got.pop("pass")
+    print()
+    print(f"what each import costs in a fresh process (python -c \"import X\" minus `python -c pass`, "
+          f"median of {repeat}; each with its dependencies)")
+    for name, run in got.items():
+        print(f"  {name:28} {run.wall_ms - floor.wall_ms:+6.0f} ms  {run.rss_mib - floor.rss_mib:+6.1f} MiB")
+
+
+def stages(env_path: Path, repeat: int) -> None:
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([PYTHON, "-c", STAGES, str(env_path)], cwd=REPO, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-3000:])
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    print()
+    print(f"the idle poll stage by stage in one process (median of {repeat}), in the order it pays them")
+    for name in runs[0]:
+        print(f"  {name:52} {statistics.median(r[name] for r in runs):6.0f} ms")
+
+
+def heavy_imports() -> None:
+    """Which project modules pull each heavy package into `import robot.poll`, and its cumulative cost."""
+    done = subprocess.run([PYTHON, "-X", "importtime", "-c", "import robot.poll"], cwd=REPO,
+                          capture_output=True, text=True, check=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if found:
+            rows.append((int(found.group(2)), len(found.group(3)), found.group(4)))
+    totals: dict[str, float] = {}
+    chains: dict[str, str] = {}
+    for index, (cumulative, _, name) in enumerate(rows):
+        root = name.split(".")[0]
+        chain = _importers(rows, index)
+        if root in HEAVY and (not chain or chain[0].split(".")[0] != root):  # an outermost import of it
+            totals[root] = totals.get(root, 0) + cumulative / 1000
+            chains.setdefault(root, " <- ".join(m for m in chain if m.split(".")[0] in OURS))
+    print()
+    print("heavy packages on the poll path (`import robot.poll` under -X importtime, which inflates the "
+          "figures; each with what it imports): the project modules that first led to it")
+    for root, total in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"  {total:7.1f} ms  {root:18} <- {chains[root]}")
+
+
+def _importers(rows: list[tuple[int, int, str]], index: int) -> list[str]:
+    """The modules whose import led to rows[index], innermost first (importtime prints children first)."""
+    chain, depth = [], rows[index][1]
+    for _, other_depth, name in rows[index + 1:]:
+        if other_depth < depth:
+            chain.append(name)
+            depth = other_depth
+    return chain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--messages", type=int, default=1000, help="processed messages in the idle mailbox")
+    parser.add_argument("--only", choices=("startup", "imports", "stages", "heavy"), help="one part only")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"{os.cpu_count()} cores, load average {load} at the start; {PYTHON}")
+    try:
+        (work / "cert").mkdir()
+        certificate = TestCertificate.create(work / "cert")
+        dovecot, smtp = DovecotServer(certificate), SmtpServer(certificate=certificate)
+        dovecot.start()
+        smtp.start()
+        try:
+            env = write_config(work / "robot", dovecot, smtp)
+            fill_maildir(dovecot, args.messages)
+            record_processed(env, args.messages)
+            launch([*ROBOT, "--config", str(env.path), "poll"], work / "warm.log")  # the index, the schema
+            if args.only in (None, "startup"):
+                startup(work, dovecot, env.path, args.messages, args.repeat)
+            if args.only in (None, "imports"):
+                import_costs(work, args.repeat)
+            if args.only in (None, "stages"):
+                stages(env.path, args.repeat)
+            if args.only in (None, "heavy"):
+                heavy_imports()
+        finally:
+            smtp.stop()
+            dovecot.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
