@@ -133,7 +133,7 @@ def _date(moment: dt.datetime) -> str:
 
 
 def _token(*parts: object) -> str:
-    """A stable hex token for ids and boundaries of one message."""
+    """A hex token made from ``parts``, for the ids and boundaries of one message."""
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()
 
 
@@ -171,11 +171,12 @@ def multipart(subtype: str, boundary: str, parts: Sequence[Part], preamble: byte
 
 
 def message(headers: Sequence[tuple[str, str]], root: Part, *, delivered_from: str,
-            received: dt.datetime, return_path: str | None = None) -> bytes:
-    """A whole message as it sits in the mailbox: delivery lines, the client's headers, the body."""
+            received: dt.datetime) -> bytes:
+    """A whole message as it sits in the mailbox: the delivery lines for the envelope sender
+    ``delivered_from``, the client's headers, the body."""
     host = delivered_from.rpartition("@")[2] or "unknown.example"
     delivery = [
-        ("Return-Path", f"<{return_path if return_path is not None else delivered_from}>"),
+        ("Return-Path", f"<{delivered_from}>"),
         ("Received", f"from mail.{host} (mail.{host} [203.162.4.{int(_token(host)[:2], 16) % 250 + 1}]){CRLF}"
                      f"\tby {ROBOT_SERVER} with ESMTPS id {_token(received, host)[:12].upper()}{CRLF}"
                      f"\tfor <{ROBOT_ADDRESS}>; {_date(received)}"),
@@ -184,12 +185,12 @@ def message(headers: Sequence[tuple[str, str]], root: Part, *, delivered_from: s
     return top.as_bytes()
 
 
-def _text_leaf(text: str, encoding: str, charset: str = "utf-8") -> Part:
-    return leaf(f'text/plain; charset="{charset}"', text.replace("\n", "\r\n").encode(charset), encoding)
+def _text_leaf(text: str, encoding: str) -> Part:
+    return leaf('text/plain; charset="utf-8"', text.replace("\n", "\r\n").encode("utf-8"), encoding)
 
 
-def _html_leaf(markup: str, encoding: str, charset: str = "utf-8") -> Part:
-    return leaf(f'text/html; charset="{charset}"', markup.replace("\n", "\r\n").encode(charset), encoding)
+def _html_leaf(markup: str, encoding: str) -> Part:
+    return leaf('text/html; charset="utf-8"', markup.replace("\n", "\r\n").encode("utf-8"), encoding)
 
 
 def _html_lines(text: str) -> str:
@@ -424,7 +425,7 @@ def foxmail(sender: Person, subject: str, text: str, *, sent: dt.datetime, files
     token = _token(sender.address, sent, uuid.uuid4())
     boundary = f"----=_NextPart_{token[:12].upper()}_{token[12:20].upper()}"
     label = "gb2312"
-    parts = [leaf(f'text/plain;{CRLF}\tcharset="{label}"', text.encode("gbk"), "base64")]
+    parts = [leaf(f'text/plain;{CRLF}\tcharset="{label}"', text.replace("\n", "\r\n").encode("gbk"), "base64")]
     for file in files:
         try:
             name = encoded_words(file.name, label, codec="gbk")

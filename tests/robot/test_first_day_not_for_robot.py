@@ -75,7 +75,7 @@ def _table(document, rows: list[tuple[str, ...]]) -> None:
     table.style = "Table Grid"
     for values in rows:
         cells = table.add_row().cells
-        for cell, value in zip(cells, values):
+        for cell, value in zip(cells, values, strict=True):
             cell.text = value
 
 
@@ -216,8 +216,8 @@ def test_registered_units_other_mail_is_left_for_staff(robot_env, mailbox, smtp_
     another report sharing some of our rows, a question without attachment, a newsletter)
     THEN nothing is sent and nothing is filed for the school; the mail is recorded
     "not-for-robot" and `robot status` lists it for staff with its sender and subject."""
-    assert robot_env.cli("poll", "--now", "2026-11-12T08:00:00+07:00").exit_code == 0  # first contact
     raw, subject = NOT_THE_REPORT[kind](school)
+    assert robot_env.cli("poll", "--now", "2026-11-12T08:00:00+07:00").exit_code == 0  # first contact
     mailbox.append(raw, internaldate=RECEIVED)
 
     assert robot_env.cli("poll", "--now", NOW).exit_code == 0
