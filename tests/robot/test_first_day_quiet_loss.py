@@ -29,6 +29,8 @@ from tests.robotenv import local
 RECEIVED = local(2026, 11, 17, 9, 0)
 NOW = "2026-11-17T09:30:00+07:00"
 LATER = "2026-11-17T09:35:00+07:00"
+AN_HOUR_LATER = "2026-11-17T10:45:00+07:00"
+AFTER_REPAIR = "2026-11-17T10:50:00+07:00"
 LOCK_SECONDS = 45  # longer than the robot's SQLite busy timeout (30 s)
 
 # Another program holding a write transaction on the robot's SQLite file (a backup tool, a
@@ -70,6 +72,8 @@ def test_message_the_server_cannot_hand_over_stops_the_poll_at_its_uid(robot_env
     WHEN the robot polls
     THEN the first report is taken in, and the poll stops at the unreadable one: it is not
     recorded as processed, the third is not taken in yet, and the poll position stays before it;
+    WHEN it still cannot be fetched more than an hour later
+    THEN staff (the digest recipients) are alerted;
     WHEN the file is readable again and the robot polls
     THEN the second and third reports are filed and each school has exactly one acknowledgement."""
     first, second, third = [u for u in robot_env.config.units if u.type == "thpt"][:3]
@@ -90,18 +94,23 @@ def test_message_the_server_cannot_hand_over_stops_the_poll_at_its_uid(robot_env
         assert state.last_uid < uids[second.code]
         states = _states(robot_env, NOW)
         assert (states[second.code]["state"], states[third.code]["state"]) == ("missing", "missing")
+
+        robot_env.cli("poll", "--now", AN_HOUR_LATER)
+
+        alerts = smtp_server.messages[1:]
+        assert [sorted(m.rcpt_tos) for m in alerts] == [sorted(robot_env.config.digest.recipients)]
+        assert alerts[0].parsed["X-Report-Robot"]
     finally:
         for folder in ("new", "cur"):  # Dovecot may have moved it from new/ to cur/ meanwhile
             for path in (damaged.parent.parent / folder).iterdir():
                 if path.stat().st_mode & 0o777 == 0:
                     path.chmod(0o600)
 
-    assert robot_env.cli("poll", "--now", LATER).exit_code == 0
+    assert robot_env.cli("poll", "--now", AFTER_REPAIR).exit_code == 0
 
-    acknowledged = sorted(address for m in smtp_server.messages for address in m.rcpt_tos)
-    assert acknowledged == sorted(u.emails[0] for u in (first, second, third))
-    assert {m.parsed["X-Report-Robot"] for m in smtp_server.messages} == {"ack"}
-    states = _states(robot_env, LATER)
+    acks = [m for m in smtp_server.messages if m.parsed["X-Report-Robot"] == "ack"]
+    assert sorted(address for m in acks for address in m.rcpt_tos) == sorted(u.emails[0] for u in (first, second, third))
+    states = _states(robot_env, AFTER_REPAIR)
     assert {states[u.code]["state"] for u in (first, second, third)} == {"complete"}
 
 
