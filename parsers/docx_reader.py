@@ -1,4 +1,8 @@
-"""Word reports (.docx): every table, nested ones too, and "- Label: value" paragraphs."""
+"""Word reports (.docx): every table, nested ones too, and "- Label: value" paragraphs.
+
+Text typed in an old Vietnamese font (".VnTime", "VNI-Times") is converted run by run, by the
+font each run is drawn in (its own, its character style's, its paragraph style's, the defaults).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,85 @@ import io
 from dataclasses import dataclass, field
 
 import docx
+from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml.etree import _Element
 
 from parsers.hints import HintFinder
 from parsers.labels import normalize
+from parsers.legacy_fonts import LegacyFont, decode, legacy_font
 from parsers.limits import ParseLimits, open_zip
 from parsers.report import FoundValue, ParsedReport, ParseError
 from parsers.schema import Schema
 from parsers.tables import Cell, Grid, GridReader, assemble
+from parsers.template_text import marker_in
 
 _NATIONAL_MOTTO = "cong hoa xa hoi chu nghia"
+# The runs of a paragraph's text, as Word shows them (hyperlinks, tracked insertions, smart tags).
+_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+_THEME_FONT = ""  # a theme font (Calibri, Cambria …) is never a legacy one
+
+
+class _Fonts:
+    """The font each run is drawn in, resolved as far as a legacy encoding can be named."""
+
+    def __init__(self, document: docx.document.Document) -> None:
+        styles = document.styles.element
+        self._styles = {s.get(qn("w:styleId")): s for s in styles.iterfind(qn("w:style"))}
+        self._resolved: dict[str | None, str | None] = {}
+        defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        self._default = _named(defaults.find(qn("w:rFonts"))) if defaults is not None else None
+        self._default_paragraph = next(
+            (s.get(qn("w:styleId")) for s in self._styles.values()
+             if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")),
+            None,
+        )
+        named = {_named(element) for element in document.element.body.iter(qn("w:rFonts"))}
+        named |= {_named(element) for element in styles.iter(qn("w:rFonts"))}
+        self.any_legacy = any(legacy_font(name) for name in named)
+
+    def text(self, paragraph: _Element) -> str:
+        """A paragraph's text, each run converted from the legacy encoding of its font."""
+        style = paragraph.style or self._default_paragraph
+        return "".join(decode(run.text, self._legacy(run, style)) for run in paragraph.xpath(_RUNS))
+
+    def _legacy(self, run: _Element, paragraph_style: str | None) -> LegacyFont | None:
+        properties = run.rPr
+        if properties is not None:
+            own = _named(properties.rFonts)
+            if own is not None:
+                return legacy_font(own)
+            if properties.rStyle is not None:
+                styled = self._style_font(properties.rStyle.val)
+                if styled is not None:
+                    return legacy_font(styled)
+        styled = self._style_font(paragraph_style)
+        return legacy_font(styled if styled is not None else self._default)
+
+    def _style_font(self, style_id: str | None, depth: int = 0) -> str | None:
+        """The font a style names, its own or inherited through ``basedOn``."""
+        if style_id is None or depth > 10:
+            return None
+        if style_id not in self._resolved:
+            style = self._styles.get(style_id)
+            font = None
+            if style is not None:
+                font = _named(style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}"))
+                based_on = style.find(qn("w:basedOn"))
+                if font is None and based_on is not None:
+                    font = self._style_font(based_on.get(qn("w:val")), depth + 1)
+            self._resolved[style_id] = font
+        return self._resolved[style_id]
+
+
+def _named(fonts: _Element | None) -> str | None:
+    """The font a ``w:rFonts`` names for Latin text beyond ASCII (where legacy letters are)."""
+    if fonts is None:
+        return None
+    if fonts.get(qn("w:hAnsiTheme")) or fonts.get(qn("w:asciiTheme")):
+        return _THEME_FONT
+    return fonts.get(qn("w:hAnsi")) or fonts.get(qn("w:ascii"))
 
 
 @dataclass
@@ -25,6 +97,7 @@ class _Walk:
 
     reader: GridReader
     limits: ParseLimits
+    fonts: _Fonts
     grids: list[Grid] = field(default_factory=list)
     lines: list[FoundValue] = field(default_factory=list)
     tables: int = 0
@@ -44,7 +117,8 @@ def read_docx(
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors …
         raise ParseError("corrupt", f"not a readable Word document ({type(exc).__name__}: {exc})") from None
-    walk = _Walk(GridReader(schema.fields, HintFinder()), limits)
+    walk = _Walk(GridReader(schema.fields, HintFinder()), limits, _Fonts(document))
+    walk.reader.hints.template_code = marker_in(document.core_properties.keywords)
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             if not _paragraph(walk, block):
@@ -62,7 +136,7 @@ def _paragraph(walk: _Walk, paragraph: Paragraph) -> bool:
     if walk.paragraphs > walk.limits.max_paragraphs:
         walk.reader.warnings.append(f"chỉ đọc {walk.limits.max_paragraphs} đoạn văn đầu")
         return False
-    text = paragraph.text.strip()
+    text = _paragraph_text(walk, paragraph._p).strip()
     if text:
         walk.text_seen = True
         found = walk.reader.read_line(text, f"đoạn {walk.paragraphs}")
@@ -85,7 +159,7 @@ def _table(walk: _Walk, table: Table) -> None:
             cell = _Cell(tc, table)
             nested.extend(cell.tables)
             # A vertically merged cell repeats nothing: its text belongs to the top row.
-            text = "" if tc.vMerge == "continue" else cell.text.strip()
+            text = "" if tc.vMerge == "continue" else _cell_text(walk, cell)
             row.append(Cell.of(text, source) if text else empty)
             row.extend([empty] * (tc.grid_span - 1))
         walk.cells += len(row)
@@ -100,3 +174,13 @@ def _table(walk: _Walk, table: Table) -> None:
     walk.grids.append(grid)
     for inner in nested:
         _table(walk, inner)
+
+
+def _paragraph_text(walk: _Walk, paragraph: _Element) -> str:
+    return walk.fonts.text(paragraph) if walk.fonts.any_legacy else paragraph.text
+
+
+def _cell_text(walk: _Walk, cell: _Cell) -> str:
+    if not walk.fonts.any_legacy:
+        return cell.text.strip()
+    return "\n".join(walk.fonts.text(paragraph._p) for paragraph in cell.paragraphs).strip()

@@ -1,13 +1,15 @@
-"""Unit and period hints: what a document says about who sent it and which period it covers."""
+"""Unit, period and title hints: what a document says about who sent it, which period it covers
+and what it is."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers.labels import normalize
 from parsers.report import ParsedReport
+from parsers.titles import TitleBlock
 
 _UNIT_LABELS = ("ten don vi", "don vi bao cao", "ten co quan", "co quan bao cao", "ten truong")
 _PERIOD_LABELS = ("ky bao cao", "thoi gian bao cao")
@@ -41,27 +43,40 @@ class HintFinder:
     period: str | None = None
     title_period: str | None = None
     header_unit: str | None = None
+    template_code: str | None = None  # set by a reader from the file's properties
+    title: TitleBlock = field(default_factory=TitleBlock)
 
     def see_pair(self, label: str, value: str) -> bool:
         """A "Tên đơn vị" / "Kỳ báo cáo" label with its value; True when it was one of them."""
         if _labelled(label, _UNIT_LABELS):
             self.unit = self.unit or clean_filled(value)
-            return True
-        if _labelled(label, _PERIOD_LABELS):
+        elif _labelled(label, _PERIOD_LABELS):
             self.period = self.period or clean_filled(value)
-            return True
-        return False
+        else:
+            return False
+        self.title.end()  # the header lines below a title are not part of it
+        return True
 
     def see_line(self, text: str, *, title_area: bool) -> bool:
         """A paragraph or cell text; title lines count only in the title area (before the table)."""
         label, colon, value = text.partition(":")
         if colon and self.see_pair(label, value):
             return True
+        if title_area:
+            self.title.see(" ".join(text.split()))
         if title_area and self.title_period is None and len(text) <= _MAX_TITLE_CHARS:
             folded = normalize(text)
             if _PERIOD_WORDS.search(folded) and not _DATE_LINE.search(folded):
                 self.title_period = " ".join(text.split())
         return False
+
+    def see_heading(self, text: str) -> None:
+        """A lone text above a sheet's table (its heading, when no document-type title is seen)."""
+        self.title.see_heading(text)
+
+    def end_title(self) -> None:
+        """A table, a figure or a label came: no later line continues the title."""
+        self.title.end()
 
     def see_header_block(self, lines: list[str]) -> None:
         """The left column of an administrative header: the unit is the last line above "Số:"."""
@@ -81,3 +96,5 @@ class HintFinder:
         """Write the best hints found into the report."""
         report.unit_hint = self.unit or self.header_unit
         report.period_hint = self.period or self.title_period
+        report.title = self.title.title
+        report.template_code = self.template_code

@@ -87,6 +87,7 @@ _MIN_SCORE = 0.55  # below this a label is not recognised at all
 _MIN_LEAD = 0.08  # the best field must beat the runner-up by this much
 _FUZZY_TOKEN = 0.8  # difflib ratio at which a retyped syllable counts as the same
 _PRECISION_SHARE = 0.7  # weight of precision against recall in a match score
+_MIN_WORDS = 2  # words of a label that a field name must explain, unless the label is the name
 
 
 def fold(text: str) -> str:
@@ -225,6 +226,9 @@ def _match(label_text: str, fields: tuple[FieldSpec, ...]) -> FieldSpec | None:
     if not ranked or ranked[0][0] < _MIN_SCORE:
         return None
     top_score, top_words, top_spec = ranked[0]
+    # One shared word is no match: English "long", "the" or "to" fold to syllables of labels.
+    if top_score < 1.0 and len({word for word in top_words if " " not in word}) < _MIN_WORDS:
+        return None
     if top_score < 1.0 and len(ranked) > 1:
         runner_score, runner_words, _ = ranked[1]
         # "Số vụ vi phạm" fits both "... được phát hiện" and "... đã được xử lý": when the

@@ -11,6 +11,7 @@ from pypdf.errors import PyPdfError
 from parsers.limits import ParseLimits
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
+from parsers.template_text import marker_in
 from parsers.text_reader import numbered_lines, read_text
 
 # pypdf logs every odd object of a broken file at WARNING; the outcome is reported anyway.
@@ -31,6 +32,8 @@ def read_pdf(
             if number > limits.max_pages:
                 break
             lines += numbered_lines(page.extract_text(extraction_mode="layout"), f"trang {number}")
+        # A template printed to PDF keeps its keywords in the document information.
+        keywords = (pdf.metadata or {}).get("/Keywords")
     except ParseError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
@@ -39,6 +42,7 @@ def read_pdf(
     if not lines:
         raise ParseError("scanned", f"{filename} has no text layer (a scan or a photo)")
     report = read_text(lines, schema, limits, filename=filename)
+    report.template_code = marker_in(str(keywords) if keywords else None)
     if len(pdf.pages) > limits.max_pages:
         report.warnings.append(f"chỉ đọc {limits.max_pages} trang đầu")
     return report

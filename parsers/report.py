@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 Value = int | bool | str
+# How a value was tied to its field: by the "Mã số" code column, by the label's wording in a
+# table row, or by a "Label: value" line of text.
+Via = Literal["code", "label", "body"]
 
 
 @dataclass
@@ -12,7 +16,8 @@ class FoundValue:
     """One field as read from a document.
 
     ``value`` is the normalised value, or None when the text could not be understood; then
-    ``error`` says why in plain words and ``raw`` keeps what the sender wrote.
+    ``error`` says why in plain words and ``raw`` keeps what the sender wrote. ``via`` says
+    how the field was recognised.
     """
 
     key: str
@@ -20,6 +25,7 @@ class FoundValue:
     value: Value | None
     source: str  # e.g. "Sheet1!C7", "table 2 row 5", "paragraph 14", "mail body line 3"
     error: str | None = None
+    via: Via = "label"
 
 
 @dataclass
@@ -31,6 +37,11 @@ class ParsedReport:
     warnings: list[str] = field(default_factory=list)
     unit_hint: str | None = None  # unit name as written in the document ("Tên đơn vị", header)
     period_hint: str | None = None  # period words as written ("6 tháng đầu năm 2026", "năm 2026")
+    # The title as written: "BÁO CÁO Kết quả thực hiện …", "GIẤY MỜI Họp …", "V/v …", or a
+    # sheet's heading above its table; None when the document shows none.
+    title: str | None = None
+    # The marker the robot's own templates carry ("report-robot:<programme id>"), when present.
+    template_code: str | None = None
 
     @property
     def is_report(self) -> bool:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from parsers.hints import HintFinder
 from parsers.labels import match_field, normalize
-from parsers.report import FoundValue, ParsedReport
+from parsers.report import FoundValue, ParsedReport, Via
 from parsers.schema import FieldSpec
-from parsers.values import CellValue, cell_text, parse_value
+from parsers.text_form import canonical
+from parsers.values import CellValue, cell_text, looks_like_value, parse_value
 
 _CODE_HEADERS = frozenset({"ma so", "ma", "ms", "ma chi tieu", "ma so chi tieu"})
 _ORDER_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
@@ -29,6 +30,9 @@ class Cell:
 
     @classmethod
     def of(cls, value: CellValue, source: str) -> Cell:
+        """A cell from a reader's value; text is put in the parsers' one form (NFC) here."""
+        if isinstance(value, str):
+            value = canonical(value)
         return cls(value, cell_text(value), source)
 
 
@@ -103,6 +107,7 @@ class GridReader:
         """Every indicator value in one table or sheet, in row order."""
         columns: Columns | None = None
         found: list[FoundValue] = []
+        self.hints.end_title()  # a title block does not run on into a table
         for row in rows:
             texts = [cell.text for cell in row]
             if not any(texts):
@@ -110,25 +115,32 @@ class GridReader:
             header = header_columns(texts)
             if header is not None:
                 columns = header
+                self.hints.end_title()
                 continue
             value = self._row_value(row, columns)
             if value is not None:
                 found.append(value)
                 self.title_area = False
+                self.hints.end_title()
             else:
                 self._see_hints(texts)
         return Grid(found)
 
     def read_line(self, text: str, source: str) -> FoundValue | None:
         """A prose line "- Label: value", or None (after noting any hint it carries)."""
+        text = canonical(text)
         label, colon, raw = text.partition(":")
         spec = match_field(label, self.fields) if colon and raw.strip() and _could_be_label(label) else None
-        if spec is None:
+        if spec is None or not looks_like_value(spec, raw.strip()):
             self.hints.see_line(text, title_area=self.title_area)
             return None
-        return _found(spec, raw.strip(), source)
+        self.hints.end_title()
+        return _found(spec, raw.strip(), source, via="body")
 
     def _see_hints(self, texts: list[str]) -> None:
+        filled = [text for text in texts if text.strip()]
+        if self.title_area and len(filled) == 1:
+            self.hints.see_heading(filled[0])  # a sheet's heading row above its table
         lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
         for index, line in enumerate(lines):
             # "Tên đơn vị:" in one cell and the name in the next.
@@ -150,11 +162,19 @@ class GridReader:
         spec = by_label or by_code
         if spec is None:
             return None
+        via: Via = "code" if spec is by_code else "label"
         if inline is not None:
-            return _found(spec, inline, row[label_index].source)
+            return _found(spec, inline, row[label_index].source, via=via) if looks_like_value(spec, inline) else None
         start = label_index if label_index is not None else (columns.code if columns else None)
         cell = _value_cell(row, columns, start)
-        return None if cell is None else _found(spec, cell.value, cell.source, cell.text)
+        if cell is None:
+            return None
+        # Under a "Số liệu" heading whatever is written is the sender's answer; elsewhere the
+        # first filled cell right of a label must look like one (prose words are not figures).
+        in_value_column = columns is not None and columns.value is not None
+        if not in_value_column and not looks_like_value(spec, cell.value):
+            return None
+        return _found(spec, cell.value, cell.source, cell.text, via=via)
 
     def _find_label(
         self, row: Sequence[Cell], columns: Columns | None
@@ -199,9 +219,9 @@ def _value_cell(row: Sequence[Cell], columns: Columns | None, start: int | None)
     return None
 
 
-def _found(spec: FieldSpec, raw: CellValue, source: str, text: str | None = None) -> FoundValue:
+def _found(spec: FieldSpec, raw: CellValue, source: str, text: str | None = None, *, via: Via) -> FoundValue:
     value, error = parse_value(spec, raw)
-    return FoundValue(spec.key, text if text is not None else cell_text(raw), value, source, error)
+    return FoundValue(spec.key, text if text is not None else cell_text(raw), value, source, error, via)
 
 
 def assemble(filename: str, grids: list[Grid], lines: list[FoundValue], reader: GridReader) -> ParsedReport:

@@ -22,10 +22,19 @@ _HALF = Cm(8.25)
 
 
 def write_docx_template(
-    schema: Schema, unit_type: str | None = None, *, report_title: str = "", unit_name: str = ""
+    schema: Schema,
+    unit_type: str | None = None,
+    *,
+    report_title: str = "",
+    unit_name: str = "",
+    programme: str = text.DEFAULT_PROGRAMME,
 ) -> bytes:
-    """A .docx report form for one unit type: administrative header, indicator table, signature."""
+    """A .docx report form for one unit type: administrative header, indicator table, signature.
+
+    The document's keywords carry the template code of ``programme`` (``template_marker``).
+    """
     document = docx.Document()
+    document.core_properties.keywords = text.template_marker(programme)
     _set_page(document)
     _write_header(document, schema, unit_name)
     for number, line in enumerate(text.title_lines(schema, report_title)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from parsers.labels import normalize
 from parsers.schema import FieldSpec, Schema
 
@@ -20,6 +22,11 @@ BOOL_HINT = "(Có/Không)"
 YES, NO = "Có", "Không"
 CODE_HEADING, LABEL_HEADING, VALUE_HEADING, NOTE_HEADING = "Mã số", "Chỉ tiêu", "Số liệu", "Ghi chú"
 ORDER_HEADING = "STT"
+# The marker the robot's templates carry in their document properties (keywords, "Tags" in
+# Office), so that a filled-in template is known for what it is whatever was typed into it.
+TEMPLATE_MARKER = "report-robot:"
+DEFAULT_PROGRAMME = "default"
+_MARKER = re.compile(rf"{re.escape(TEMPLATE_MARKER)}[\w.-]+")
 INSTRUCTIONS_TITLE = "HƯỚNG DẪN ĐIỀN BIỂU MẪU"
 INSTRUCTIONS = (
     "1. Ghi tên đơn vị và kỳ báo cáo ở phần đầu biểu mẫu.",
@@ -28,6 +35,17 @@ INSTRUCTIONS = (
     "4. Giữ nguyên cột “Mã số”; có thể ghi thêm giải thích ở cột “Ghi chú”.",
     "5. Lưu tệp (không đặt mật khẩu) và gửi lại bằng thư điện tử, đính kèm tệp này.",
 )
+
+
+def template_marker(programme: str = DEFAULT_PROGRAMME) -> str:
+    """The template code written into a template: "report-robot:<programme id>"."""
+    return f"{TEMPLATE_MARKER}{programme}"
+
+
+def marker_in(keywords: str | None) -> str | None:
+    """The template code among a file's keywords (a sender may add tags of their own)."""
+    match = _MARKER.search(keywords or "")
+    return match.group() if match else None
 
 
 def issuer(schema: Schema) -> str:

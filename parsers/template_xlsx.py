@@ -23,10 +23,19 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def write_xlsx_template(
-    schema: Schema, unit_type: str | None = None, *, report_title: str = "", unit_name: str = ""
+    schema: Schema,
+    unit_type: str | None = None,
+    *,
+    report_title: str = "",
+    unit_name: str = "",
+    programme: str = text.DEFAULT_PROGRAMME,
 ) -> bytes:
-    """An .xlsx report form for one unit type: header, one row per field, instructions sheet."""
+    """An .xlsx report form for one unit type: header, one row per field, instructions sheet.
+
+    The workbook's keywords carry the template code of ``programme`` (``template_marker``).
+    """
     workbook = Workbook()
+    workbook.properties.keywords = text.template_marker(programme)
     sheet = workbook.active
     sheet.title = SHEET_TITLE
     row = _write_header(sheet, schema, report_title, unit_name)

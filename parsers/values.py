@@ -1,6 +1,7 @@
 """Vietnamese value normalisation: counts and yes/no answers as people type them.
 
 Error messages are Vietnamese: the robot quotes them back to the sender beside the field.
+Text is read in its one form (``canonical``), so "Không" typed decomposed (NFD) is still 0.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from parsers.labels import normalize
 from parsers.report import Value
 from parsers.schema import FieldSpec
+from parsers.text_form import canonical
 
 CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | None
 
@@ -38,7 +40,7 @@ def parse_int(text: str | int | float) -> int:
         raise ValueError("là giá trị đúng/sai, không phải số")
     if isinstance(text, (int, float)):
         return _from_number(text)
-    cleaned = _SPACES.sub(" ", text).strip()
+    cleaned = _SPACES.sub(" ", canonical(text)).strip()
     if not cleaned:
         raise ValueError("ô trống")
     if cleaned.lower() in _ZERO_WORDS:
@@ -75,7 +77,7 @@ def parse_bool(text: str | int | float | bool) -> bool:
         if text in (0, 1):
             return bool(text)
         raise ValueError("cần ghi “Có” hoặc “Không”")
-    mark = _SPACES.sub(" ", text).strip().lower()
+    mark = _SPACES.sub(" ", canonical(text)).strip().lower()
     if mark in _TRUE_MARKS:
         return True
     if mark in _FALSE_MARKS:
@@ -101,8 +103,27 @@ def cell_text(cell_value: CellValue) -> str:
     return str(cell_value).strip()
 
 
+def looks_like_value(spec: FieldSpec, cell_value: CellValue) -> bool:
+    """Whether text beside a label is an answer at all, not words of a sentence.
+
+    A text field takes any text; a count or a yes/no needs a figure, a mark or a yes/no word
+    ("to" and "have" after an English line that happens to share a word are no answers).
+    """
+    if spec.type == "text" or not isinstance(cell_value, str):
+        return True
+    if any(ch.isdigit() for ch in cell_value):
+        return True
+    try:
+        parse_int(cell_value) if spec.type == "int" else parse_bool(cell_value)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_value(spec: FieldSpec, cell_value: CellValue) -> tuple[Value | None, str | None]:
     """The field's value from one cell, or (None, reason) when it cannot be understood."""
+    if isinstance(cell_value, str):
+        cell_value = canonical(cell_value)
     if isinstance(cell_value, (dt.date, dt.time)) and spec.type != "text":
         return None, "là ngày tháng, không phải " + ("số" if spec.type == "int" else "Có/Không")
     try:

@@ -1,4 +1,7 @@
-"""Old Excel reports (.xls, Excel 97-2003) read with xlrd, within the same limits as .xlsx."""
+"""Old Excel reports (.xls, Excel 97-2003) read with xlrd, within the same limits as .xlsx.
+
+Formatting is read too, for the font records: text in ".VnTime" or "VNI-Times" is converted.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from parsers.hints import HintFinder
 from parsers.labels import normalize
+from parsers.legacy_fonts import LegacyFont, decode, legacy_font
 from parsers.limits import ParseLimits
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
@@ -23,23 +27,17 @@ def read_xls(
 ) -> ParsedReport:
     """Read an .xls report: indicator rows on any visible sheet, the unit and period hints."""
     limits = limits or ParseLimits()
-    try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except xlrd.XLRDError as exc:
-        if "encrypt" in str(exc).lower():
-            raise ParseError("encrypted", f"{filename} is password-protected") from None
-        raise ParseError("corrupt", f"not a readable .xls workbook ({exc})") from None
-    except Exception as exc:  # xlrd raises struct, index and assertion errors on junk
-        raise ParseError("corrupt", f"not a readable .xls workbook ({type(exc).__name__}: {exc})") from None
+    book = _open(data, filename)
     reader = GridReader(schema.fields, HintFinder())
     try:
         cells_left = limits.max_cells
+        fonts = _cell_fonts(book)
         grids = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
             if sheet.visibility or normalize(sheet.name).startswith(_INSTRUCTION_SHEETS):
                 continue
-            rows = list(_rows(sheet, book.datemode, limits, reader.warnings))
+            rows = list(_rows(sheet, book.datemode, fonts, limits, reader.warnings))
             cells_left -= sum(1 for row in rows for cell in row if cell.text)
             if cells_left < 0:
                 reader.warnings.append(f"{sheet.name}: quá nhiều ô, dừng đọc")
@@ -53,14 +51,37 @@ def read_xls(
     return assemble(filename, grids, [], reader)
 
 
-def _rows(sheet: xlrd.sheet.Sheet, datemode: int, limits: ParseLimits, warnings: list[str]) -> Iterator[list[Cell]]:
+def _open(data: bytes, filename: str) -> xlrd.Book:
+    """The workbook with its formatting (for the fonts), else without it, else ParseError."""
+    try:
+        return xlrd.open_workbook(file_contents=data, on_demand=True, formatting_info=True)
+    except Exception as exc:  # xlrd raises struct, index and assertion errors on junk
+        if "encrypt" in str(exc).lower():
+            raise ParseError("encrypted", f"{filename} is password-protected") from None
+    try:
+        # Formatting records some writers get wrong must not cost the figures.
+        return xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception as exc:
+        raise ParseError("corrupt", f"not a readable .xls workbook ({type(exc).__name__}: {exc})") from None
+
+
+def _cell_fonts(book: xlrd.Book) -> list[LegacyFont | None]:
+    """For each cell format (XF record), the legacy encoding its font draws, if any."""
+    fonts = [legacy_font(font.name) for font in book.font_list]
+    return [fonts[xf.font_index] if xf.font_index < len(fonts) else None for xf in book.xf_list]
+
+
+def _rows(
+    sheet: xlrd.sheet.Sheet, datemode: int, fonts: list[LegacyFont | None], limits: ParseLimits,
+    warnings: list[str],
+) -> Iterator[list[Cell]]:
     """The sheet's non-empty rows as cells, cut at the row and column limits."""
     if sheet.nrows > limits.max_rows:
         warnings.append(f"{sheet.name}: chỉ đọc {limits.max_rows} dòng đầu")
     if sheet.ncols > limits.max_columns:
         warnings.append(f"{sheet.name}: chỉ đọc {limits.max_columns} cột đầu")
     for row_index in range(min(sheet.nrows, limits.max_rows)):
-        values = [_value(cell, datemode) for cell in sheet.row(row_index)[: limits.max_columns]]
+        values = [_value(cell, datemode, fonts) for cell in sheet.row(row_index)[: limits.max_columns]]
         filled = [col for col, value in enumerate(values) if value not in (None, "")]
         if not filled:
             continue
@@ -70,7 +91,7 @@ def _rows(sheet: xlrd.sheet.Sheet, datemode: int, limits: ParseLimits, warnings:
         ]
 
 
-def _value(cell: xlrd.sheet.Cell, datemode: int) -> CellValue:
+def _value(cell: xlrd.sheet.Cell, datemode: int, fonts: list[LegacyFont | None]) -> CellValue:
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return bool(cell.value)
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -78,6 +99,9 @@ def _value(cell: xlrd.sheet.Cell, datemode: int) -> CellValue:
             return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return cell.value
-    if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT):
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        font = fonts[cell.xf_index] if cell.xf_index is not None and cell.xf_index < len(fonts) else None
+        return decode(cell.value, font)
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
         return cell.value
     return None  # empty, blank, error

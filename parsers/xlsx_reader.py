@@ -1,4 +1,7 @@
-"""Excel reports (.xlsx, .xlsm): every visible sheet read as a grid of cells, within limits."""
+"""Excel reports (.xlsx, .xlsm): every visible sheet read as a grid of cells, within limits.
+
+Text in a cell whose font is an old Vietnamese one (".VnTime", "VNI-Times") is converted first.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.reader import excel as openpyxl_excel
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -18,10 +22,13 @@ from openpyxl.xml.functions import iterparse
 
 from parsers.hints import HintFinder
 from parsers.labels import normalize
+from parsers.legacy_fonts import decode, legacy_font
 from parsers.limits import ParseLimits, open_zip
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
 from parsers.tables import Cell, GridReader, assemble
+from parsers.template_text import marker_in
+from parsers.values import CellValue
 
 # An instructions sheet beside the data sheet ("Hướng dẫn") is prose about the fields, not data.
 _INSTRUCTION_SHEETS = ("huong dan",)
@@ -34,12 +41,14 @@ def read_xlsx(
     limits = limits or ParseLimits()
     open_zip(data, limits).close()
     reader = GridReader(schema.fields, HintFinder())
-    grids = [reader.read(rows) for rows in _sheets(data, limits, reader.warnings)]
+    sheets, keywords = _sheets(data, limits, reader.warnings)
+    reader.hints.template_code = marker_in(keywords)
+    grids = [reader.read(rows) for rows in sheets]
     return assemble(filename, grids, [], reader)
 
 
-def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> list[list[list[Cell]]]:
-    """The visible sheets' non-empty rows, cut at the row, column and cell limits."""
+def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> tuple[list[list[list[Cell]]], str | None]:
+    """The visible sheets' non-empty rows, cut at the row, column and cell limits; the keywords."""
     try:
         with _sized_from_sheet_head():
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -47,11 +56,12 @@ def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> list[list[
         raise _load_error(exc) from None
     cutter = _RowCutter(limits, warnings, limits.max_cells)
     try:
-        return [
+        sheets = [
             list(cutter.rows(sheet))
             for sheet in workbook.worksheets
             if sheet.sheet_state == "visible" and not normalize(sheet.title).startswith(_INSTRUCTION_SHEETS)
         ]
+        return sheets, workbook.properties.keywords
     except Exception as exc:  # rows are parsed lazily, so XML errors surface here too
         raise _load_error(exc) from None
     finally:
@@ -73,10 +83,10 @@ class _RowCutter:
         if (sheet.max_column or 0) > limits.max_columns:
             self.warnings.append(f"{sheet.title}: chỉ đọc {limits.max_columns} cột đầu")
         last_row = 0
-        rows = sheet.iter_rows(max_row=limits.max_rows, max_col=width, values_only=True)
-        for row_number, values in enumerate(rows, start=1):
+        rows = sheet.iter_rows(max_row=limits.max_rows, max_col=width)
+        for row_number, cells in enumerate(rows, start=1):
             last_row = row_number
-            filled = [(col, value) for col, value in enumerate(values, start=1) if value not in (None, "")]
+            filled = [(col, _value(cell)) for col, cell in enumerate(cells, start=1) if cell.value not in (None, "")]
             if not filled:
                 continue
             self.cells_left -= len(filled)
@@ -89,6 +99,13 @@ class _RowCutter:
             yield row
         if last_row >= limits.max_rows and (sheet.max_row or last_row + 1) > limits.max_rows:
             self.warnings.append(f"{sheet.title}: chỉ đọc {limits.max_rows} dòng đầu")
+
+
+def _value(cell: ReadOnlyCell) -> CellValue:
+    """A cell's value, its text converted when the cell's font draws an old encoding."""
+    if isinstance(cell.value, str):
+        return decode(cell.value, legacy_font(cell.font.name))
+    return cell.value
 
 
 class _HeadSizedWorksheet(ReadOnlyWorksheet):
