@@ -5,20 +5,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell
+import re
+from typing import TYPE_CHECKING
 
 from robot.config import Config
 from robot.status import StatusRow
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+
+# Spreadsheet programs read a cell as a formula when its text starts with one of = + - @, also
+# after blanks (" =1+1"); a leading tab or carriage return also triggers it in CSV imports.
+_FORMULA_LIKE = re.compile(r"\A\s*[=+\-@]")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would take this text for a formula if someone typed it in."""
+    return _FORMULA_LIKE.match(text) is not None
 
 
 def neutralise(text: str) -> str:
     """Text from senders made inert for CSV: a leading quote stops formula evaluation."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if formula_like(text) or text.startswith(("\t", "\r")) else text
 
 
 def columns(config: Config) -> list[str]:
@@ -56,6 +64,8 @@ def to_csv(config: Config, rows: list[StatusRow]) -> bytes:
 
 
 def to_xlsx(config: Config, rows: list[StatusRow]) -> bytes:
+    from openpyxl import Workbook  # imported here: only `export --format xlsx` needs it
+
     book = Workbook()
     sheet = book.active
     sheet.title = "export"
@@ -73,7 +83,13 @@ def to_xlsx(config: Config, rows: list[StatusRow]) -> bytes:
 
 
 def keep_text(cell: Cell) -> None:
-    """Keep a cell's text as text: never a formula, whatever the sender wrote."""
-    # openpyxl stores any string starting with "=" as a formula; force it to stay text.
+    """Keep a cell's text as text, never a formula, whatever the sender wrote — also once edited in Excel.
+
+    openpyxl stores a string starting with "=" as a formula: it is turned back into a string. The
+    quote prefix (Excel's leading apostrophe) keeps any formula-like text inert when a person
+    edits the cell.
+    """
     if cell.data_type == "f":
         cell.data_type = "s"
+    if isinstance(cell.value, str) and formula_like(cell.value):
+        cell.quotePrefix = True

@@ -1,25 +1,29 @@
-"""The digest as a whole: figures for each period, its files, the mail — written to a folder or queued."""
+"""The digest as a whole: figures for each period, its files, the mail — written to a folder or queued.
+
+pandas, matplotlib and python-docx are imported inside ``make_digest``: the CLI imports this
+module for every command, and only the digest needs them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from mailer.incoming import Attachment
 from robot.config import Config
 from robot.digest.attention import Attention, needs_attention
-from robot.digest.chart import chart_png
-from robot.digest.figures import PeriodFigures, UnitFigures, digest_periods, period_figures
-from robot.digest.summary_report import summary_report_docx
-from robot.digest.words import STATE_NAMES, percent
-from robot.digest.workbook import digest_workbook
+from robot.digest.left_for_people import LeftForPeople, left_for_people
+from robot.digest.words import STATE_NAMES, fraction, number, on_complete, percent, target_percent
 from robot.outbox import enqueue
-from robot.status import StatusRow
 from robot.templating import html_templates, text_templates
 from store.db import session as open_session
+
+if TYPE_CHECKING:
+    from robot.digest.figures import PeriodFigures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,6 +37,7 @@ class Digest:
     subject: str
     periods: list[PeriodFigures]
     attention: Attention
+    left: LeftForPeople
     charts: dict[str, bytes]  # file name → PNG
     documents: dict[str, tuple[str, bytes]]  # file name → (content type, bytes)
     text: str
@@ -41,9 +46,18 @@ class Digest:
 
 
 def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
+    from robot.digest.chart import chart_png
+    from robot.digest.figures import LISTED_UNITS, digest_periods, period_figures
+    from robot.digest.frames import read_reports
+    from robot.digest.summary_report import summary_report_docx
+    from robot.digest.workbook import digest_workbook
+
+    periods_due = digest_periods(config, now)
     with open_session(engine) as session:
-        periods = [period_figures(config, session, p) for p in digest_periods(config, now)]
+        frame = read_reports(config, session.connection(), periods_due)
         attention = needs_attention(config, session, now)
+        left = left_for_people(config, session, now)
+    periods = period_figures(config, frame, periods_due)
     local = now.astimezone(config.tz)
     charts = {_chart_name(f): chart_png(f, config.targets.students_percent) for f in periods}
     documents = {f"tong-hop-{local:%Y-%m-%d}.xlsx": (XLSX, digest_workbook(config, periods))}
@@ -52,13 +66,13 @@ def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
     subject = f"Tổng hợp tình hình báo cáo đến ngày {local:%d/%m/%Y}"
     context = dict(
         subject=subject, now=local.strftime("%H:%M ngày %d/%m/%Y"), moment=now, periods=periods,
-        attention=attention, mailbox=config.mailbox.address, targets=config.targets,
-        state_names=STATE_NAMES, percent=percent, number=_number, gaps=_gaps(config),
-        below_target=_below_target(config), attention_groups=_attention_groups(attention),
+        attention=attention, left=left, mailbox=config.mailbox.address, targets=config.targets,
+        state_names=STATE_NAMES, percent=percent, number=number, fraction=fraction, on_complete=on_complete,
+        target_percent=target_percent, listed_units=LISTED_UNITS, attention_groups=_attention_groups(attention),
     )
     html = html_templates.get_template("digest.html.j2")
     return Digest(
-        now=now, subject=subject, periods=periods, attention=attention, charts=charts,
+        now=now, subject=subject, periods=periods, attention=attention, left=left, charts=charts,
         documents=documents, text=text_templates.get_template("digest.txt.j2").render(**context),
         html_mail=html.render(**context, images={f.period.id: f"cid:{_cid(f)}" for f in periods}),
         html_file=html.render(**context, images={f.period.id: _chart_name(f) for f in periods}),
@@ -96,25 +110,6 @@ def _chart_name(figures: PeriodFigures) -> str:
 
 def _cid(figures: PeriodFigures) -> str:
     return f"chart-{figures.period.id}@report-robot"
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _gaps(config: Config):
-    codes = {f.key: f"{f.code} — {f.label}" for f in config.fields}
-
-    def gaps(row: StatusRow) -> str:
-        return "; ".join(codes.get(k, k) for k in dict.fromkeys(row.missing + row.invalid))
-    return gaps
-
-
-def _below_target(config: Config):
-    def below(figures: PeriodFigures) -> list[UnitFigures]:
-        return [u for u in figures.units
-                if u.students_share is not None and u.students_share < config.targets.students_percent]
-    return below
 
 
 def _attention_groups(attention: Attention) -> list[tuple[str, list]]:

@@ -1,47 +1,25 @@
 """The digest's figures: completeness and timeliness (DHIS2), counts by state, the plan's targets.
 
 Completeness = complete reports ÷ expected; timeliness = complete reports received on time ÷
-expected (the denominator stays *expected*, DESIGN §1). Target figures are read from every filed
-current report (complete or not) that holds the fields.
+expected (the denominator stays *expected*, DESIGN §1). The plan's targets are summed over
+complete reports only: a report that breaks a rule ("129 of 126 schools") or lacks figures must
+not move them, and each target figure carries how many complete reports it stands on. Computed
+with pandas over the frame of ``robot.digest.frames`` (one row per period and expected unit).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+import pandas as pd
 
-from robot.config import Config, TargetsConfig
+from robot.config import Config
 from robot.periods import Period, all_periods, open_period
-from robot.status import StatusRow, period_status
+from robot.status import STATES
 
-
-@dataclass
-class UnitFigures:
-    """One expected unit of a period with its target figures (None: not reported or not applicable)."""
-
-    row: StatusRow
-    propaganda: int | None = None
-    schools_reached: int | None = None
-    schools_total: int | None = None
-    students_reached: int | None = None
-    students_total: int | None = None
-    integrated: bool | None = None
-    propaganda_min: int = 1
-
-    @property
-    def propaganda_met(self) -> bool | None:
-        return None if self.propaganda is None else self.propaganda >= self.propaganda_min
-
-    @property
-    def students_share(self) -> float | None:
-        return share(self.students_reached, self.students_total)
-
-    @property
-    def late(self) -> bool:
-        return self.row.on_time is False
+# The mail lists at most this many units under each heading; the workbook holds them all.
+LISTED_UNITS = 30
 
 
 @dataclass
@@ -51,20 +29,27 @@ class GroupFigures:
     key: str
     label: str
     expected: int = 0
-    states: Counter = field(default_factory=Counter)
+    states: dict[str, int] = field(default_factory=dict)
     on_time: int = 0
+    # Target figures: from complete reports only; *_reported = how many complete reports gave them.
     propaganda_reported: int = 0
     propaganda_met: int = 0
+    schools_reported: int = 0
     schools_reached: int = 0
     schools_total: int = 0
+    students_reported: int = 0
     students_reached: int = 0
     students_total: int = 0
     integration_reported: int = 0
     integrated: int = 0
 
     @property
+    def complete(self) -> int:
+        return self.states.get("complete", 0)
+
+    @property
     def completeness(self) -> float | None:
-        return share(self.states["complete"], self.expected)
+        return share(self.complete, self.expected)
 
     @property
     def timeliness(self) -> float | None:
@@ -78,40 +63,47 @@ class GroupFigures:
     def schools_share(self) -> float | None:
         return share(self.schools_reached, self.schools_total)
 
-    def add(self, unit: UnitFigures) -> None:
-        self.expected += 1
-        self.states[unit.row.state] += 1
-        self.on_time += unit.row.state == "complete" and unit.row.on_time is True
-        if unit.propaganda is not None:
-            self.propaganda_reported += 1
-            self.propaganda_met += bool(unit.propaganda_met)
-        if unit.schools_reached is not None and unit.schools_total is not None:
-            self.schools_reached += unit.schools_reached
-            self.schools_total += unit.schools_total
-        if unit.students_reached is not None and unit.students_total is not None:
-            self.students_reached += unit.students_reached
-            self.students_total += unit.students_total
-        if unit.integrated is not None:
-            self.integration_reported += 1
-            self.integrated += unit.integrated
+
+@dataclass(frozen=True)
+class UnitLine:
+    """One unit as the mail lists it."""
+
+    code: str
+    name: str
+    contact_name: str
+    contact_phone: str
+    emails: str
+    received: str  # "dd/mm/YYYY HH:MM" or ""
+    gaps: str  # "05 — label; 06 — label" for an incomplete report
+    students_share: float | None
+
+
+@dataclass
+class UnitList:
+    """The first ``LISTED_UNITS`` units of a kind, and how many there are in all."""
+
+    units: list[UnitLine]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.units)
 
 
 @dataclass
 class PeriodFigures:
-    """Everything the digest says about one period."""
+    """Everything the digest says about one period; ``units`` holds every expected unit."""
 
     period: Period
-    units: list[UnitFigures]
+    units: pd.DataFrame
     by_type: list[GroupFigures]
     total: GroupFigures
     student_types: list[str]
-
-    def with_state(self, state: str) -> list[UnitFigures]:
-        return [u for u in self.units if u.row.state == state]
+    lists: dict[str, UnitList]  # missing, incomplete, unreadable, unverified, late, below_target
 
     @property
-    def late(self) -> list[UnitFigures]:
-        return [u for u in self.units if u.late]
+    def not_complete_names(self) -> list[str]:
+        return self.units.loc[self.units["state"] != "complete", "name"].tolist()
 
 
 def share(part: int | None, whole: int | None) -> float | None:
@@ -129,35 +121,94 @@ def digest_periods(config: Config, now: dt.datetime) -> list[Period]:
     return closed + ([upcoming] if upcoming else [])
 
 
-def period_figures(config: Config, session: Session, period: Period) -> PeriodFigures:
+def period_figures(config: Config, frame: pd.DataFrame, periods: list[Period]) -> list[PeriodFigures]:
+    """The figures of each period from the digest frame, adding the per-unit target columns to it."""
+    units = with_targets(config, frame)
+    sums = {name: (name, "sum") for name in _SUMMED}
+    by_type = units.groupby(["period_id", "type"], sort=False).agg(expected=("code", "size"), **sums)
+    totals = units.groupby("period_id", sort=False).agg(expected=("code", "size"), **sums)
+    result = []
+    for period in periods:
+        rows = units[units["period_id"] == period.id]
+        groups = [_group(key, label, by_type.loc[(period.id, key)])
+                  for key, label in config.unit_types.items() if (period.id, key) in by_type.index]
+        total = (_group("", "Tổng cộng", totals.loc[period.id]) if period.id in totals.index
+                 else GroupFigures("", "Tổng cộng", states={state: 0 for state in STATES}))
+        result.append(PeriodFigures(period, rows, groups, total, list(config.targets.students_unit_types),
+                                    _lists(config, rows)))
+    return result
+
+
+# Per-unit columns summed into a group's figures.
+_SUMMED = [f"is_{state}" for state in STATES] + [
+    "on_time_complete", "propaganda_reported", "propaganda_met", "schools_reported", "schools_reached",
+    "schools_total", "students_reported", "students_reached", "students_total", "integration_reported",
+    "integrated",
+]
+
+
+def with_targets(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with, per unit, the state flags and the target figures of a complete report (else 0/NA)."""
     targets = config.targets
-    rows = period_status(config, session, period, all_mailboxes=config.digest.scope == "all")
-    units = [unit_figures(targets, row) for row in rows]
-    groups = {key: GroupFigures(key, label) for key, label in config.unit_types.items()}
-    total = GroupFigures("", "Tổng cộng")
-    for unit in units:
-        groups[unit.row.unit.type].add(unit)
-        total.add(unit)
-    by_type = [group for group in groups.values() if group.expected]
-    return PeriodFigures(period, units, by_type, total, list(targets.students_unit_types))
+    units = frame.copy()
+    for state in STATES:
+        units[f"is_{state}"] = units["state"] == state
+    complete = units["is_complete"]
+    units["on_time_complete"] = complete & units["on_time"].isin([True])
+    propaganda = _ints(units, targets.propaganda_field).where(complete)
+    units["propaganda_reported"] = propaganda.notna()
+    units["propaganda_met"] = propaganda >= targets.propaganda_min
+    reached, total = _ints(units, targets.schools_reached_field), _ints(units, targets.schools_total_field)
+    schools = complete & reached.notna() & total.notna()
+    units["schools_reported"] = schools
+    units["schools_reached"], units["schools_total"] = reached.where(schools, 0), total.where(schools, 0)
+    reached, total = _ints(units, targets.students_reached_field), _ints(units, targets.students_total_field)
+    students = complete & units["type"].isin(targets.students_unit_types) & reached.notna() & total.notna()
+    units["students_reported"] = students
+    units["students_reached"], units["students_total"] = reached.where(students, 0), total.where(students, 0)
+    units["students_share"] = (100 * reached / total.where(total > 0)).where(students)
+    integration = units.get(targets.integration_field, pd.Series(None, index=units.index, dtype=object))
+    said = complete & integration.map(lambda value: isinstance(value, bool)).astype(bool)
+    units["integration_reported"] = said
+    units["integrated"] = said & integration.isin([True])
+    units["late"] = units["on_time"].isin([False])
+    return units
 
 
-def unit_figures(targets: TargetsConfig, row: StatusRow) -> UnitFigures:
-    values = row.values
-    figures = UnitFigures(
-        row=row,
-        propaganda=_int(values.get(targets.propaganda_field)),
-        schools_reached=_int(values.get(targets.schools_reached_field)),
-        schools_total=_int(values.get(targets.schools_total_field)),
-        integrated=values.get(targets.integration_field) if isinstance(
-            values.get(targets.integration_field), bool) else None,
-        propaganda_min=targets.propaganda_min,
+def _ints(units: pd.DataFrame, key: str) -> pd.Series:
+    """A field's whole-number values as floats (NaN where absent, not a number, or a yes/no)."""
+    values = units.get(key)
+    if values is None:
+        return pd.Series(float("nan"), index=units.index)
+    return pd.to_numeric(values.map(lambda value: value if type(value) is int else None), errors="coerce")
+
+
+def _group(key: str, label: str, row: pd.Series) -> GroupFigures:
+    return GroupFigures(
+        key=key, label=label, expected=int(row["expected"]),
+        states={state: int(row[f"is_{state}"]) for state in STATES}, on_time=int(row["on_time_complete"]),
+        **{name: int(row[name]) for name in _SUMMED if not name.startswith("is_") and name != "on_time_complete"},
     )
-    if row.unit.type in targets.students_unit_types:
-        figures.students_reached = _int(values.get(targets.students_reached_field))
-        figures.students_total = _int(values.get(targets.students_total_field))
-    return figures
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _lists(config: Config, rows: pd.DataFrame) -> dict[str, UnitList]:
+    """The units the mail names under each heading, capped; below_target: complete, under the students' target."""
+    below = rows["students_share"] < config.targets.students_percent
+    selections = {state: rows["state"] == state for state in ("missing", "incomplete", "unreadable", "unverified")}
+    selections |= {"late": rows["late"], "below_target": below}
+    labels = {f.key: f"{f.code} — {f.label}" for f in config.fields}
+    return {name: _unit_list(rows[selected], labels) for name, selected in selections.items()}
+
+
+def _unit_list(rows: pd.DataFrame, labels: dict[str, str]) -> UnitList:
+    shown = rows.head(LISTED_UNITS)
+    lines = [
+        UnitLine(
+            code=row.code, name=row.name, contact_name=row.contact_name, contact_phone=row.contact_phone,
+            emails=row.emails, received="" if pd.isna(row.received_at) else row.received_at.strftime("%d/%m/%Y %H:%M"),
+            gaps="; ".join(labels.get(key, key) for key in dict.fromkeys([*row.missing, *row.invalid])),
+            students_share=None if pd.isna(row.students_share) else float(row.students_share),
+        )
+        for row in shown.itertuples(index=False)
+    ]
+    return UnitList(lines, len(rows))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 
 import docx
 from docx.document import Document
@@ -12,12 +14,23 @@ from docx.table import _Cell
 
 from robot.config import Config
 from robot.digest.figures import PeriodFigures
-from robot.digest.words import percent
+from robot.digest.words import fraction, number, on_complete, percent, target_percent
 
 FONT = "Times New Roman"
 DOTS = "……"
-TABLE_HEADERS = ("Loại đơn vị", "Phải nộp", "Đã nộp đủ", "Đúng hạn", "Đơn vị có ≥1 hình thức TT",
-                 "HSSV được TT / tổng số", "Tỷ lệ HSSV", "Đơn vị có lồng ghép")
+TABLE_HEADERS = ("Loại đơn vị", "Phải nộp", "Đã nộp đủ", "Nộp đủ đúng hạn",
+                 "Đơn vị có ≥1 hình thức TT / đơn vị đã nộp đủ",
+                 "HSSV được TT / tổng số HSSV (báo cáo đã nộp đủ)", "Tỷ lệ HSSV",
+                 "Đơn vị có lồng ghép / đơn vị đã nộp đủ")
+# A programme named "Thực hiện Chương trình …" or "Kế hoạch thực hiện Quyết định …" already starts
+# with the verb the title supplies: "Kết quả thực hiện Chương trình …", not "… thực hiện Thực hiện …".
+_LEADING_VERB = re.compile(r"^\s*(?:kế hoạch\s+)?thực hiện\s+", re.IGNORECASE)
+
+
+def draft_title(programme: str, period_title: str) -> str:
+    """The draft's title line: "Kết quả thực hiện <programme> — <period>"."""
+    subject = _LEADING_VERB.sub("", unicodedata.normalize("NFC", programme)).strip() or "chương trình"
+    return f"Kết quả thực hiện {subject} — {period_title}"
 
 
 def summary_report_docx(config: Config, figures: PeriodFigures) -> bytes:
@@ -31,30 +44,33 @@ def summary_report_docx(config: Config, figures: PeriodFigures) -> bytes:
     _header(document, config)
     total = figures.total
     _line(document, "BÁO CÁO", bold=True, center=True, size=14)
-    _line(document, f"Kết quả thực hiện {config.organisation.programme or 'chương trình'} — "
-                    f"{figures.period.title}", bold=True, center=True)
+    _line(document, draft_title(config.organisation.programme, figures.period.title), bold=True, center=True)
     _line(document, "Kính gửi: Ủy ban nhân dân tỉnh; Sở Lao động - Thương binh và Xã hội.", center=True)
 
     _line(document, "I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True)
-    _line(document, f"Số đơn vị phải báo cáo: {total.expected}; đã nộp đầy đủ: {total.states['complete']} "
-                    f"(tỷ lệ đầy đủ {percent(total.completeness)}); nộp đầy đủ đúng hạn: {total.on_time} "
-                    f"(tỷ lệ đúng hạn {percent(total.timeliness)}); chưa nộp: {total.states['missing']}.")
+    _line(document, f"Số đơn vị phải báo cáo: {number(total.expected)}; đã nộp đủ: {number(total.complete)} "
+                    f"(tỷ lệ đầy đủ {percent(total.completeness)}); nộp đủ đúng hạn: {number(total.on_time)} "
+                    f"(tỷ lệ đúng hạn {percent(total.timeliness)}); chưa nộp: {number(total.states['missing'])}.")
 
     targets = config.targets
     _line(document, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỤ THỂ", bold=True)
+    _line(document, "Các số liệu dưới đây chỉ tính trên báo cáo đã nộp đủ (đủ chỉ tiêu, số liệu hợp lệ); "
+                    "báo cáo còn thiếu hoặc sai chưa được cộng.", italic=True)
     _line(document, f"1. Đơn vị tổ chức ít nhất {targets.propaganda_min} hình thức tuyên truyền: "
-                    f"{total.propaganda_met}/{total.propaganda_reported} đơn vị có báo cáo; số trường trực "
-                    f"thuộc các Phòng GD&ĐT đã tuyên truyền: {total.schools_reached}/{total.schools_total} "
-                    f"({percent(total.schools_share)}).")
-    _line(document, f"2. Học sinh, sinh viên được tuyên truyền: {total.students_reached:,}/"
-                    f"{total.students_total:,} ({percent(total.students_share)}; chỉ tiêu "
-                    f"{targets.students_percent:g} %).".replace(",", "."))
+                    f"{number(total.propaganda_met)} đơn vị ({on_complete(total.propaganda_reported)}); "
+                    f"số trường trực thuộc các Phòng GD&ĐT đã tuyên truyền: "
+                    f"{fraction(total.schools_reached, total.schools_total)} ({percent(total.schools_share)}; "
+                    f"{on_complete(total.schools_reported)}).")
+    _line(document, f"2. Học sinh, sinh viên được tuyên truyền: "
+                    f"{fraction(total.students_reached, total.students_total)} ({percent(total.students_share)}; "
+                    f"chỉ tiêu {target_percent(targets.students_percent)}; "
+                    f"{on_complete(total.students_reported)}).")
     _line(document, f"3. Đơn vị lồng ghép với các chương trình phòng, chống ma túy, mua bán người, HIV/AIDS, "
-                    f"an sinh xã hội: {total.integrated}/{total.integration_reported} đơn vị có báo cáo.")
+                    f"an sinh xã hội: {number(total.integrated)} đơn vị ({on_complete(total.integration_reported)}).")
     _figures_table(document, figures)
 
-    _line(document, "III. CÁC ĐƠN VỊ CHƯA BÁO CÁO", bold=True)
-    missing = [u.row.unit.name for u in figures.units if u.row.state != "complete"]
+    _line(document, "III. CÁC ĐƠN VỊ CHƯA NỘP ĐỦ BÁO CÁO", bold=True)
+    missing = figures.not_complete_names
     _line(document, "; ".join(missing) + "." if missing else "Không có.")
     _line(document, "IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
     _line(document, DOTS)
@@ -84,12 +100,13 @@ def _cell(cell: _Cell, lines: list[tuple[str, bool, bool]]) -> None:
         run.bold, run.italic, run.font.size = bold, italic, Pt(12)
 
 
-def _line(document: Document, text: str, *, bold: bool = False, center: bool = False, size: int = 13) -> None:
+def _line(document: Document, text: str, *, bold: bool = False, italic: bool = False, center: bool = False,
+          size: int = 13) -> None:
     paragraph = document.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
-    run.bold, run.font.size = bold, Pt(size)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
 
 
 def _figures_table(document: Document, figures: PeriodFigures) -> None:
@@ -100,12 +117,13 @@ def _figures_table(document: Document, figures: PeriodFigures) -> None:
         cell.paragraphs[0].runs[0].bold = True
     for group in figures.by_type + [figures.total]:
         cells = table.add_row().cells
-        row = (group.label, group.expected, group.states["complete"], group.on_time,
-               f"{group.propaganda_met}/{group.propaganda_reported}",
-               f"{group.students_reached}/{group.students_total}", percent(group.students_share),
-               f"{group.integrated}/{group.integration_reported}")
+        row = (group.label, number(group.expected), number(group.complete), number(group.on_time),
+               fraction(group.propaganda_met, group.propaganda_reported),
+               fraction(group.students_reached, group.students_total) if group.students_reported else "—",
+               percent(group.students_share),
+               fraction(group.integrated, group.integration_reported))
         for cell, value in zip(cells, row):
-            cell.text = str(value)
+            cell.text = value
 
 
 def _signature(document: Document) -> None:

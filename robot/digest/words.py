@@ -1,4 +1,4 @@
-"""How the digest writes states, percentages and yes/no for Vietnamese readers."""
+"""How the digest writes states, numbers, percentages and yes/no for Vietnamese readers."""
 
 from __future__ import annotations
 
@@ -10,15 +10,39 @@ STATE_NAMES = {
     "missing": "Chưa nộp",
 }
 
+# Said beside every figure of the plan's targets: they are summed over complete reports only.
+ON_COMPLETE = "trên {} đơn vị đã nộp đủ"
+
+
+def number(value: int | float | None) -> str:
+    """13036 → "13.036" (the Vietnamese thousands dot); None → "—"."""
+    return "—" if value is None else f"{int(value):,}".replace(",", ".")
+
+
+def fraction(part: int, whole: int) -> str:
+    """3225, 3492 → "3.225/3.492"."""
+    return f"{number(part)}/{number(whole)}"
+
 
 def percent(value: float | None) -> str:
-    """50.0 → "50,0 %"; None → "—"."""
+    """70.46 → "70,5 %"; None → "—"."""
     return "—" if value is None else f"{value:.1f}".replace(".", ",") + " %"
 
 
-def yes_no(value: bool | None) -> str:
-    return {True: "Có", False: "Không", None: ""}[value]
+def target_percent(value: float) -> str:
+    """A configured target: 70 → "70 %", 72.5 → "72,5 %"."""
+    return f"{value:g}".replace(".", ",") + " %"
 
 
-def on_time_word(value: bool | None) -> str:
-    return {True: "Đúng hạn", False: "Muộn", None: ""}[value]
+def on_complete(count: int) -> str:
+    """ "trên 7 đơn vị đã nộp đủ" """
+    return ON_COMPLETE.format(number(count))
+
+
+def yes_no(value: object) -> str:
+    """True → "Có", False → "Không", anything else (not given) → ""."""
+    return "Có" if value is True else "Không" if value is False else ""
+
+
+def on_time_word(value: object) -> str:
+    return "Đúng hạn" if value is True else "Muộn" if value is False else ""

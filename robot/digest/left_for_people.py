@@ -1,0 +1,66 @@
+"""Mail the robot left for people (not for it, replies to it, quarantined) and replies a rate cap held back.
+
+The robot records such mail and never answers it: a question in a reply to an acknowledgement, an
+invitation from a school, a message whose intake kept failing. The digest lists the last week's
+so that someone reads them, and says how many replies wait for a cap to allow them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from robot.config import Config
+from store import queries
+from store.db import from_db_time, to_db_time
+
+WINDOW = dt.timedelta(days=7)
+EXCERPT_LINES, EXCERPT_CHARS = 4, 400
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message for a person: when it came, from whom, its subject and (for a reply) its first lines."""
+
+    when: dt.datetime
+    sender: str
+    subject: str
+    excerpt: str
+
+
+@dataclass
+class LeftForPeople:
+    not_for_robot: list[Letter]
+    replies: list[Letter]
+    quarantined: list[Letter]
+    held_back: int  # replies deferred by a rate cap, to be sent when it allows
+
+    @property
+    def letters(self) -> int:
+        return len(self.not_for_robot) + len(self.replies) + len(self.quarantined)
+
+
+def left_for_people(config: Config, session: Session, now: dt.datetime) -> LeftForPeople:
+    since = to_db_time(now - WINDOW)
+    mailbox = None if config.digest.scope == "all" else config.mailbox.address
+
+    def letters(outcome: str, excerpt: bool) -> list[Letter]:
+        return [Letter(from_db_time(m.received_at).astimezone(config.tz), m.sender, m.subject,
+                       first_lines(m.detail) if excerpt else "")
+                for m in queries.messages_with_outcome(session, mailbox, outcome, since=since)]
+
+    return LeftForPeople(
+        not_for_robot=letters("not-for-robot", excerpt=False),
+        replies=letters("reply-to-robot", excerpt=True),
+        quarantined=letters("quarantined", excerpt=True),
+        held_back=queries.outbox_counts(session, config.mailbox.address).get("deferred", 0),
+    )
+
+
+def first_lines(text: str) -> str:
+    """The first few non-blank lines of a text, cut to a few hundred characters."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:EXCERPT_LINES]
+    excerpt = "\n".join(lines)
+    return excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[:EXCERPT_CHARS - 1].rstrip() + "…"

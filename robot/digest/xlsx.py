@@ -1,0 +1,250 @@
+"""A small .xlsx writer for big tables: each column becomes cell XML at once, strings go to one shared table.
+
+The digest workbook holds every unit of every period (90,000 rows × 31 columns for a nation):
+XlsxWriter spends ~6 µs a cell, so this writes the SpreadsheetML parts itself — column widths,
+a header row, panes frozen below it, an autofilter, row fills, numbers and shared strings —
+working on each column's distinct values once. Every string is text: a string that a
+spreadsheet would read as a formula (= + - @, after any leading blanks) is stored with the
+quote prefix, so editing the cell in Excel never turns sender text into a live formula.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+
+from robot.export import formula_like
+
+# Row styles, by name; a cell's style index is 2 × base + (1 if its text needs the quote prefix).
+BASES = (None, "header", "bold", "missing", "late")
+FILLS = {"header": "FFDDEBF7", "missing": "FFF8D7DA", "late": "FFFFE5B4"}
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+# Control characters are not allowed in XML: Excel's own escape is _xHHHH_ (and _x005F_ for a literal "_x").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+_LOOKS_ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a header row over columns of equal length (str or number; None/NaN = empty)."""
+
+    name: str
+    headers: list[tuple[str, float]]  # title, column width
+    columns: list[Sequence]
+    row_styles: Sequence[str | None] | None = None  # per data row: one of BASES
+    styled_columns: int | None = None  # how many leading columns the row style covers (None: all)
+    freeze: tuple[int, int] = (1, 0)  # rows above, columns left of the frozen panes
+    autofilter: bool = True
+
+    @property
+    def rows(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+
+def workbook_bytes(sheets: list[Sheet]) -> bytes:
+    """The .xlsx file holding the sheets, in order."""
+    strings: dict[str, int] = {}
+    names = [_sheet_name(sheet.name) for sheet in sheets]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for number, sheet in enumerate(sheets, start=1):
+            package.writestr(f"xl/worksheets/sheet{number}.xml", _sheet_xml(sheet, strings, number == 1))
+        package.writestr("xl/sharedStrings.xml", _shared_strings_xml(strings))
+        package.writestr("xl/styles.xml", _STYLES)
+        package.writestr("xl/workbook.xml", _workbook_xml(sheets, names))
+        package.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        package.writestr("_rels/.rels", _ROOT_RELS)
+        package.writestr("[Content_Types].xml", _content_types(len(sheets)))
+    return buffer.getvalue()
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 26 → "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _sheet_xml(sheet: Sheet, strings: dict[str, int], selected: bool) -> str:
+    width = len(sheet.headers)
+    last = f"{column_letter(width - 1)}{sheet.rows + 1}"
+    row_numbers = [str(n) for n in range(2, sheet.rows + 2)]
+    bases = np.zeros(sheet.rows, dtype=np.intp)
+    if sheet.row_styles is not None:
+        bases = np.array([BASES.index(style) for style in sheet.row_styles], dtype=np.intp)
+    styled = width if sheet.styled_columns is None else sheet.styled_columns
+    header = "".join(f'<c r="{column_letter(index)}1"{_tail(title, strings, 1)}'
+                     for index, (title, _) in enumerate(sheet.headers))
+    cells = [_column_cells(column_letter(index), row_numbers, values, strings, bases if index < styled else None)
+             for index, values in enumerate(sheet.columns)]
+    body = "".join(f'<row r="{number}">{"".join(row)}</row>' for number, *row in zip(row_numbers, *cells))
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                   for i, (_, w) in enumerate(sheet.headers, start=1))
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">',
+        f'<dimension ref="A1:{last}"/>', _sheet_view(sheet.freeze, selected),
+        f"<cols>{cols}</cols>", f'<sheetData><row r="1">{header}</row>{body}</sheetData>',
+        f'<autoFilter ref="A1:{last}"/>' if sheet.autofilter else "",
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>',
+    ]
+    return "".join(parts)
+
+
+def _column_cells(letter: str, rows: list[str], values: Sequence, strings: dict[str, int],
+                  bases: np.ndarray | None) -> list[str]:
+    """Each row's cell of one column ("" for an empty unstyled cell), built from its distinct values."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    if bases is None or not bases.any():
+        tails = [_tail(value, strings, 0) for value in uniques] + [""]
+        cell_tails = [tails[code] for code in codes.tolist()]
+    else:
+        # One row of tails per row style; the last column is the empty cell (filled when styled).
+        table = np.empty((len(BASES), len(uniques) + 1), dtype=object)
+        for base in range(len(BASES)):
+            for index, value in enumerate(uniques):
+                table[base, index] = _tail(value, strings, base)
+            table[base, -1] = f' s="{2 * base}"/>' if base else ""
+        cell_tails = table[bases, codes].tolist()
+    return [f'<c r="{letter}{row}"{tail}' if tail else "" for row, tail in zip(rows, cell_tails)]
+
+
+def _tail(value, strings: dict[str, int], base: int) -> str:
+    """The rest of a cell after its reference: type, style and value."""
+    if isinstance(value, str):
+        style = 2 * base + formula_like(value)
+        index = strings.setdefault(value, len(strings))
+        return f' t="s"{_style(style)}><v>{index}</v></c>'
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError("write yes/no as words, not as a boolean cell")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if not math.isfinite(value):
+            return f"{_style(2 * base)}/>" if base else ""
+        return f"{_style(2 * base)}><v>{value!r}</v></c>" if isinstance(value, float) else \
+            f"{_style(2 * base)}><v>{int(value)}</v></c>"
+    raise TypeError(f"cannot write {type(value).__name__} to a cell")
+
+
+def _style(index: int) -> str:
+    return f' s="{index}"' if index else ""
+
+
+def _sheet_view(freeze: tuple[int, int], selected: bool) -> str:
+    rows, columns = freeze
+    tab = ' tabSelected="1"' if selected else ""
+    if not rows and not columns:
+        return f'<sheetViews><sheetView{tab} workbookViewId="0"/></sheetViews>'
+    active = {(True, True): "bottomRight", (True, False): "bottomLeft", (False, True): "topRight"}[
+        (rows > 0, columns > 0)]
+    split = (f' xSplit="{columns}"' if columns else "") + (f' ySplit="{rows}"' if rows else "")
+    top_left = f"{column_letter(columns)}{rows + 1}"
+    return (f'<sheetViews><sheetView{tab} workbookViewId="0"><pane{split} topLeftCell="{top_left}" '
+            f'activePane="{active}" state="frozen"/><selection pane="{active}" activeCell="{top_left}" '
+            f'sqref="{top_left}"/></sheetView></sheetViews>')
+
+
+def _xml_text(text: str) -> str:
+    text = _LOOKS_ESCAPED.sub(lambda found: "_x005F" + found.group(0), text)
+    text = _CONTROL.sub(lambda found: f"_x{ord(found.group(0)):04X}_", text)
+    return escape(text)
+
+
+def _shared_strings_xml(strings: dict[str, int]) -> str:
+    items = "".join(f'<si><t xml:space="preserve">{_xml_text(text)}</t></si>' for text in strings)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">{items}</sst>')
+
+
+def _sheet_name(name: str) -> str:
+    return _SHEET_NAME_FORBIDDEN.sub("-", name)[:31]
+
+
+def _workbook_xml(sheets: list[Sheet], names: list[str]) -> str:
+    entries = "".join(f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+                      for n, name in enumerate(names, start=1))
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
+        f"{escape(_quoted(name))}!$A$1:${column_letter(len(sheet.headers) - 1)}${sheet.rows + 1}</definedName>"
+        for n, (sheet, name) in enumerate(zip(sheets, names)) if sheet.autofilter)
+    defined = f"<definedNames>{filters}</definedNames>" if filters else ""
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><bookViews><workbookView/></bookViews>'
+            f"<sheets>{entries}</sheets>{defined}</workbook>")
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _workbook_rels(count: int) -> str:
+    sheets = "".join(f'<Relationship Id="rId{n}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                     for n in range(1, count + 1))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PACKAGE_RELS}">'
+            f'{sheets}<Relationship Id="rId{count + 1}" Type="{_DOC_RELS}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{count + 2}" Type="{_DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>")
+
+
+def _content_types(count: int) -> str:
+    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_TYPES}.worksheet+xml"/>'
+                     for n in range(1, count + 1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPES}.sheet.main+xml"/>{sheets}'
+            f'<Override PartName="/xl/styles.xml" ContentType="{_TYPES}.styles+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_TYPES}.sharedStrings+xml"/></Types>')
+
+
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
+    f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+
+
+def _styles_xml() -> str:
+    """Fonts, fills and one cell format per (row style, quote prefix) pair, in the order of BASES."""
+    fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>']
+    fills += [f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
+              for rgb in FILLS.values()]
+    fill_of = {name: 2 + index for index, name in enumerate(FILLS)}
+    formats = []
+    for base in BASES:
+        font = 1 if base in ("header", "bold") else 0
+        fill = fill_of.get(base, 0)
+        align = '<alignment wrapText="1" vertical="top"/>' if base == "header" else ""
+        for quote in (False, True):
+            attributes = (f'numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"'
+                          + (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
+                          + (' applyAlignment="1"' if align else "") + (' quotePrefix="1"' if quote else ""))
+            formats.append(f"<xf {attributes}>{align}</xf>" if align else f"<xf {attributes}/>")
+    font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
+        f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
+        f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(formats)}">{"".join(formats)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
+
+
+_STYLES = _styles_xml()
