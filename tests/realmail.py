@@ -510,7 +510,8 @@ def mailman2_digest(list_name: str, domain: str, posts: Sequence[tuple[Person, s
         ], text.replace("\n", "\r\n").encode("utf-8"))
         inner.append(Part([("Content-Type", "message/rfc822")], post.as_bytes()))
     parts = [
-        leaf('text/plain; charset="us-ascii"', masthead.encode(), "7bit", ("Content-Description", f"{title} Digest, Vol {volume}, Issue {issue}")),
+        leaf('text/plain; charset="us-ascii"', masthead.encode(), "7bit",
+             ("Content-Description", f"{title} Digest, Vol {volume}, Issue {issue}")),
         leaf('text/plain; charset="utf-8"', topics.encode("utf-8"), "8bit", ("Content-Description", "Today's Topics")),
         multipart("digest", boundary + "1", inner),
         leaf('text/plain; charset="us-ascii"', (
@@ -596,7 +597,8 @@ def google_calendar_invitation(organizer: Person, title: str, start: dt.datetime
         f"DTSTART:{start.astimezone(dt.timezone.utc):{stamp}}", f"DTEND:{end.astimezone(dt.timezone.utc):{stamp}}",
         f"DTSTAMP:{sent.astimezone(dt.timezone.utc):{stamp}}",
         f"ORGANIZER;CN={organizer.name}:mailto:{organizer.address}", f"UID:{uid}",
-        f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN={ROBOT_ADDRESS};X-NUM-GUESTS=0:mailto:{ROBOT_ADDRESS}",
+        "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;"
+        f"CN={ROBOT_ADDRESS};X-NUM-GUESTS=0:mailto:{ROBOT_ADDRESS}",
         f"DESCRIPTION:{description}", f"LOCATION:{location}", "SEQUENCE:0", "STATUS:CONFIRMED",
         f"SUMMARY:{title}", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR", "",
     ]).encode("utf-8")

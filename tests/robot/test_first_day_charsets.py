@@ -28,7 +28,8 @@ def _gbk_labelled_gb2312(school, report: bytes) -> bytes:
 
 
 def _unlabelled_latin1(school, report: bytes) -> bytes:
-    return legacy_8bit(Person("", school.emails[0]), LATIN1_SUBJECT, "Kinh gui So Giao duc,\nTruong gui bao cao 12 thang nam 2026.\nTran trong.\n",
+    return legacy_8bit(Person("", school.emails[0]), LATIN1_SUBJECT,
+                       "Kinh gui So Giao duc,\nTruong gui bao cao 12 thang nam 2026.\nTran trong.\n",
                        sent=RECEIVED, files=[File("bao-cao-2026.xlsx", report)])
 
 

@@ -67,7 +67,8 @@ def invitation_pdf(school_name: str) -> bytes:
 def _administrative_header(document, school_name: str, number: str) -> None:
     header = document.add_table(rows=1, cols=2)
     header.cell(0, 0).text = f"SỞ GD&ĐT LONG AN\n{school_name.upper()}\nSố: {number}"
-    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLong An, ngày 11 tháng 11 năm 2026"
+    header.cell(0, 1).text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                              "Long An, ngày 11 tháng 11 năm 2026")
 
 
 def _table(document, rows: list[tuple[str, ...]]) -> None:
