@@ -1,4 +1,4 @@
-"""`robot run`: poll, flush, remind and digest on a schedule, as the one daemon on its database.
+"""`robot run`: poll, flush, remind and digest on a schedule, as the one daemon of its mailbox.
 
 Jobs run one at a time on one worker thread (max_instances=1, coalesced: a late job runs once);
 the lock is checked on a thread of its own. SIGTERM/SIGINT stop it cleanly: the poll stops

@@ -94,7 +94,6 @@ class InstanceLock:
     """
 
     def __init__(self, engine: Engine, name: str, check_seconds: float) -> None:
-        self.name = name
         self.check_seconds = check_seconds
         self.holder = Holder(os.getpid(), socket.gethostname(), utc_now().replace(microsecond=0))
         self._lock = _lock_for(engine, name)
@@ -105,6 +104,7 @@ class InstanceLock:
             raise LockHeld(self._lock.holder())
 
     def still_held(self) -> bool:
+        """False once the lock is lost: its connection dropped, or its file was deleted."""
         return self._lock.held()
 
     def release(self) -> None:
@@ -156,7 +156,13 @@ class _AdvisoryLock:
             return False
 
     def release(self) -> None:
-        if self._connection is not None:
+        if self._connection is None:
+            return
+        try:  # unlocked before closing: the server ends a closed session a moment later
+            self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+        except DBAPIError:  # the connection is gone, and the lock with it
+            pass
+        finally:
             self._connection.close()
             self._connection = None
 
