@@ -48,6 +48,7 @@ _MULTI_BYTE_PREFIXES = ("gb", "big5", "cp932", "cp936", "cp949", "cp950", "shift
 _DETECTABLE = ("cp1252", "gb18030", "big5hkscs", "cp932", "cp949", "cp874", "cp1251", "cp1250",
                "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r")
 
+_LATIN_SCRIPT = {"cp1252", "cp1250", "cp1254", "cp1257"}
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
 _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
 _VIETNAMESE_LETTERS = "".join(sorted(
@@ -137,8 +138,16 @@ def _detected(data: bytes) -> str | None:
     if not matches:
         return None
     least = min(match.chaos for match in matches)
-    best = min((match for match in matches if match.chaos == least),
-               key=lambda match: (-match.coherence, _rank(match.encoding)))
+    tied = [match for match in matches if match.chaos == least]
+    best = min(tied, key=lambda match: (-match.coherence, _rank(match.encoding)))
+    if best.coherence == 0 and {match.encoding for match in tied} <= _LATIN_SCRIPT:
+        # Latin text without language evidence (a short subject: "cô Lý Hòa", "Café"): the
+        # detector's tie-break would pick Central European; Western European is what unlabelled
+        # mail most often is (and what browsers assume, WHATWG), so it wins when it reads the bytes.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode(best.encoding)
     except (UnicodeError, LookupError):

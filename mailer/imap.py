@@ -170,13 +170,23 @@ class Mailbox:
         return sorted(map(int, (data[0] or b"").split()))
 
     def _fetch_batch(self, folder: str, uids: list[int]) -> Iterator[RawMail]:
-        fetched = self._fetch(uids)
+        try:
+            fetched = self._fetch(uids)
+        except MailboxError as error:
+            # One damaged message can make the server end the whole FETCH (Dovecot: "BYE Internal
+            # error occurred"). Reconnect and fetch one at a time: the messages before it are taken
+            # in, and the poll stops at the one that will not come. A server that is really gone
+            # fails the reconnect, which is a mailbox error as before.
+            log.warning("fetching %d messages from %s failed (%s); fetching them one by one",
+                        len(uids), folder, error)
+            self._reconnect(folder)
+            fetched = {}
         for uid in uids:
             if uid not in fetched:
                 # A batch can come back short (a server hiccup, or a message expunged meanwhile):
                 # ask for it on its own; a message still there that will not come is an error
                 # the poll stops at, so it is never skipped unseen.
-                fetched.update(self._fetch([uid]))
+                fetched.update(self._fetch_one(folder, uid))
             if uid in fetched:
                 internaldate, raw = fetched.pop(uid)
                 yield RawMail(folder=folder, uid=uid, uidvalidity=self._uidvalidity,
@@ -186,6 +196,24 @@ class Mailbox:
                                               "is listed but cannot be fetched")
             else:
                 log.warning("message UID %d in %s was deleted before it could be fetched", uid, folder)
+
+    def _fetch_one(self, folder: str, uid: int) -> dict[int, tuple[datetime, bytes]]:
+        try:
+            return self._fetch([uid])
+        except MailboxError as error:
+            self._reconnect(folder)
+            raise UnfetchableMessage(uid, f"message UID {uid} in {folder!r} on {self._where()} "
+                                          f"cannot be fetched: {error}") from None
+
+    def _reconnect(self, folder: str) -> None:
+        """A fresh session on the same folder, after the server dropped the last one."""
+        old, self._box = self._box, None
+        if old is not None:
+            with contextlib.suppress(OSError):
+                old.client.shutdown()
+        self._box, self._selected = self._connect(), None
+        self.folder_state(folder)
+        self._fresh_state = None
 
     def _exists(self, uid: int) -> bool:
         with self._errors("checking a message"):

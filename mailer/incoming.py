@@ -46,6 +46,9 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    # A picture shown inside the HTML body (Content-ID, not disposition "attachment"): the logo
+    # of an Outlook signature, a pasted screenshot — part of the text, not a file sent.
+    inline: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,9 @@ def _collect_attachments(part: email.message.Message, out: list[Attachment], dep
         if unpacked:
             out.extend(unpacked)
             return
-    out.append(Attachment(filename=filename, content_type=content_type, data=data))
+    inline = (part.get_content_maintype() == "image" and "Content-ID" in part
+              and part.get_content_disposition() != "attachment")
+    out.append(Attachment(filename=filename, content_type=content_type, data=data, inline=inline))
 
 
 def _tnef_files(data: bytes) -> list[Attachment]:

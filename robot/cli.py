@@ -100,13 +100,16 @@ def main(
 
 
 @app.command()
-def poll(ctx: typer.Context, now: NowOption = None) -> None:
+def poll(ctx: typer.Context, now: NowOption = None,
+         dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be done with each "
+                                               "new mail; change nothing, send nothing.")] = False) -> None:
     """Run one intake cycle: read new mail, file reports, queue replies, flush the outbox.
 
-    Exits 0 even when some messages were bad (they are recorded and answered); exits 1 when
-    the mailbox could not be reached.
+    A mailbox never polled before is only baselined (mailbox.first_poll: new-only): the mail
+    already in it is left to `robot backfill`. Exits 0 even when some messages were bad (they
+    are recorded and answered); exits 1 when the mailbox could not be reached.
 
-    Example: robot poll
+    Example: robot poll --dry-run
     """
     from mailer.errors import MailboxError
     from robot.poll import poll as run_poll
@@ -114,17 +117,69 @@ def poll(ctx: typer.Context, now: NowOption = None) -> None:
     config = ctx.obj.config()
     engine = ctx.obj.engine(config)
     try:
-        result = run_poll(config, engine, ctx.obj.clock(config, now))
+        result = run_poll(config, engine, ctx.obj.clock(config, now), dry_run=dry_run)
     except MailboxError as exc:
         from robot.views import mailbox_error_line
 
         fail(mailbox_error_line(config, exc), 1)
-    if not result.outcomes and not any(astuple(result.flushed)):  # no mail; none sent, retried or failed
+    if dry_run:
+        from robot.views import decisions_table
+
+        console().print(decisions_table(config, result.taken, "Lượt đọc thử (không ghi nhận, không gửi thư)"))
+        return
+    if not result.outcomes and not any(astuple(result.flushed)) and result.baselined_at is None:
         typer.echo("Không có thư mới; không gửi thư nào.")  # cron's every few minutes: one line, no rich
         return
     from robot.views import outcome_table
 
     console().print(outcome_table(result))
+
+
+@app.command()
+def backfill(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="First day received (YYYY-MM-DD), inclusive.")],
+    until: Annotated[Optional[str], typer.Option("--until", help="Last day received (YYYY-MM-DD), "
+                                                 "inclusive; default: up to the robot's first poll.")] = None,
+    reply: Annotated[bool, typer.Option("--reply", help="Answer the senders as a poll would.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the decisions; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per mail.")] = False,
+    now: NowOption = None,
+) -> None:
+    """Take in mail the mailbox received before the robot started (by received date), silently.
+
+    Goes through the same intake as a poll, never twice for one message; answers nobody unless
+    --reply. Covers only mail up to the poll position (a never-polled mailbox is baselined first).
+
+    Example: robot backfill --since 2026-06-01 --dry-run
+    """
+    import datetime as dt
+
+    from mailer.errors import MailboxError
+    from robot.backfill import backfill as run_backfill
+
+    try:
+        first, last = dt.date.fromisoformat(since), dt.date.fromisoformat(until) if until else None
+    except ValueError:
+        fail(f"Ngày không hợp lệ: '{since}' / '{until}' (dạng YYYY-MM-DD)", 2)
+    config = ctx.obj.config()
+    engine = ctx.obj.engine(config)
+    try:
+        result = run_backfill(config, engine, first, last, ctx.obj.clock(config, now), reply=reply, dry_run=dry_run)
+    except MailboxError as exc:
+        from robot.views import mailbox_error_line
+
+        fail(mailbox_error_line(config, exc), 1)
+    from robot.views import decisions_json, decisions_table
+
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(decisions_json(result.taken), ensure_ascii=False, indent=2))
+        return
+    title = "Nhập thư cũ — chạy thử (không ghi nhận, không gửi thư)" if dry_run else (
+        "Nhập thư cũ" + ("" if reply else " (không gửi thư trả lời)"))
+    console().print(decisions_table(config, result.taken, title))
 
 
 def _periods(config: Config, period: str | None, now: dt.datetime) -> list[Period]:
@@ -173,7 +228,8 @@ def status(
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
     from robot.lock import lock_name
-    from robot.views import heartbeat_table, status_table, unknown_senders_table
+    from robot.views import (LEFT_FOR_PEOPLE, heartbeat_table, left_for_people_table, status_table,
+                             unknown_senders_table)
     from store import queries
     from store.db import session as open_session
 
@@ -183,11 +239,14 @@ def status(
     mailbox = config.mailbox.address
     with open_session(engine) as session:
         unknown = unknown_senders_table(config, queries.messages_with_outcome(session, mailbox, "unknown_sender"))
+        left = left_for_people_table(config, [
+            message for outcome in LEFT_FOR_PEOPLE for message in queries.messages_with_outcome(session, mailbox, outcome)])
         heartbeat = heartbeat_table(config, queries.poll_states(session, mailbox),
                                     queries.outbox_counts(session, mailbox),
                                     queries.lock_state(session, lock_name(config)))
-    if unknown is not None:
-        out.print(unknown)
+    for table in (unknown, left):
+        if table is not None:
+            out.print(table)
     out.print(heartbeat)
 
 

@@ -103,8 +103,8 @@ def _unregistered(facts: Facts, quiet: bool, reasons: tuple[str, ...]) -> Decisi
                         reasons=reasons or ("unregistered sender, not about the report",))
     outcome = "unknown_sender"
     keep = facts.foreign_reports
-    if quiet:
-        return Decision(outcome, keep_foreign=keep, reasons=reasons)
+    if quiet:  # spam, a platform, a calendar: what it is, not a stranger waiting for an answer
+        return Decision(facts.screening_kind or outcome, keep_foreign=keep, reasons=reasons)
     policy = facts.unknown_sender_policy
     if policy == "never":
         return Decision(outcome, keep_foreign=keep, reasons=("replies.unknown_sender is never",))

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
-from mailer.incoming import IncomingMail
+from mailer.incoming import Attachment, IncomingMail
 from mailer.screening import Screening, screen
 from parsers.report import ParsedReport
 from robot.archive import archive_raw, content_hash
@@ -183,14 +183,14 @@ def _read(config: Config, intake: Intake) -> None:
     intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
     pattern = keyword_pattern(config.keywords)
     refused = dict(intake.unreadable)
-    found, failures = read_attachments(config, [a for a in mail.attachments if a.filename not in refused])
+    found, failures = read_attachments(config, [a for a in _files(mail) if a.filename not in refused])
     intake.unreadable = intake.unreadable + failures
     if not found:
         body = read_body(config, mail)
         found = [body] if body is not None else []
     intake.names_report = names_report(pattern, [
         mail.subject, mail.own_text,
-        *(a.filename for a in mail.attachments), *(report.title for report in found),
+        *(a.filename for a in _files(mail)), *(report.title for report in found),
     ])
     fields = config.schema().for_unit_type(intake.unit.type if intake.unit else None)
     for document in found:
@@ -199,6 +199,11 @@ def _read(config: Config, intake: Intake) -> None:
         else:
             intake.notes.append(f"{document.filename}: not this report ({len(document.values)} rows alike)")
     _choose_report(config, intake)
+
+
+def _files(mail: IncomingMail) -> list[Attachment]:
+    """The files the sender attached: pictures shown inside the body (a signature logo) are not."""
+    return [a for a in mail.attachments if not a.inline]
 
 
 def _choose_report(config: Config, intake: Intake) -> None:
@@ -250,7 +255,7 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
         own_report=intake.report is not None,
         own_report_complete=bool(intake.check and intake.check.complete),
         foreign_reports=bool(intake.foreign),
-        files=len(mail.attachments),
+        files=len(_files(mail)),
         unreadable_files=len(intake.unreadable),
         answered_today=bool(mail.sender) and queries.answered_since(
             session, mailbox, ("unknown-sender",), to_db_time(now - dt.timedelta(days=1)), mail.sender),
@@ -372,7 +377,7 @@ def _unread_files(intake: Intake) -> list[tuple[str, str]]:
     failed = {name for name, _ in intake.unreadable}
     foreign = {report.filename for report, _ in intake.foreign}
     files = list(intake.unreadable) + [(name, "other_unit") for name in sorted(foreign)] + [
-        (a.filename, "no_figures") for a in intake.mail.attachments
+        (a.filename, "no_figures") for a in _files(intake.mail)
         if a.filename not in failed and not any(name.startswith(a.filename) for name in foreign)
     ]
     intake.notes.append(", ".join(f"{name}: {reason}" for name, reason in files))

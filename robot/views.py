@@ -19,6 +19,7 @@ from store.db import from_db_time
 
 if TYPE_CHECKING:
     from robot.config import Config
+    from robot.intake import Outcome
     from robot.poll import PollResult
     from robot.reminders import PlannedReminder
     from robot.status import StatusRow
@@ -45,6 +46,14 @@ OUTCOME_WORDS = {
     "duplicate": "Thư trùng",
     "error": "Lỗi xử lý",
     "already-processed": "Đã xử lý trước đó",
+    "not-for-robot": "Không phải báo cáo (để cán bộ xem)",
+    "reply-to-robot": "Trả lời thư của hệ thống (để cán bộ xem)",
+    "quarantined": "Thư bị kẹt, để riêng (cán bộ xem)",
+    "unverified": "Người gửi chưa xác thực",
+    "bulk": "Thư gửi hàng loạt",
+    "spam": "Thư rác",
+    "calendar": "Lời mời lịch họp",
+    "machine_sender": "Thư từ địa chỉ không nhận trả lời",
 }
 
 
@@ -57,7 +66,62 @@ def outcome_table(result: PollResult) -> Table:
     if not result.outcomes:
         table.add_row("Không có thư mới", "0")
     flushed = result.flushed
-    table.caption = f"Thư trả lời đã gửi: {flushed.sent}, chờ gửi lại: {flushed.retrying}, lỗi: {flushed.failed}"
+    table.caption = (f"Thư trả lời đã gửi: {flushed.sent}, chờ gửi lại: {flushed.retrying}, "
+                     f"hoãn do giới hạn số thư: {flushed.deferred}, lỗi: {flushed.failed}")
+    if result.baselined_at is not None:
+        table.caption += (f". Lần đầu đọc hộp thư: chỉ tiếp nhận thư đến sau thư số {result.baselined_at}; "
+                          "thư cũ nhập bằng lệnh robot backfill")
+    if result.stopped_at is not None:
+        table.caption += f". Dừng ở thư số {result.stopped_at} (lỗi tạm thời, sẽ thử lại)"
+    return table
+
+
+REPLY_WORDS = {"ack": "Báo đã nhận", "incomplete": "Báo thiếu", "unreadable": "Báo không đọc được",
+               "no-attachment": "Báo thiếu tệp", "unknown-sender": "Báo địa chỉ chưa đăng ký"}
+
+
+def decisions_table(config: Config, taken: list[Outcome], title: str) -> Table:
+    """What a dry run or a backfill decided for each mail: outcome, answer, unit and period."""
+    table = Table(title=title)
+    for header in ("UID", "Nhận lúc", "Người gửi", "Tiêu đề", "Kết quả", "Trả lời", "Đơn vị", "Kỳ"):
+        table.add_column(header, no_wrap=header in ("UID", "Đơn vị"))
+    for item in taken:
+        reply = item.decision.reply if item.decision else None
+        received = item.received_at.astimezone(config.tz) if item.received_at else None
+        table.add_row(str(item.uid), _when(received), escape(item.sender), escape(item.subject[:80]),
+                      OUTCOME_WORDS.get(item.outcome, item.outcome), REPLY_WORDS.get(reply or "", "—"),
+                      escape(item.unit_code or ""), escape(item.period_id or ""))
+    table.caption = f"Tổng: {len(taken)} thư" if taken else "Không có thư nào"
+    return table
+
+
+def decisions_json(taken: list[Outcome]) -> list[dict]:
+    """The same, one object per mail, for tools."""
+    return [
+        {"uid": item.uid, "received_at": item.received_at.isoformat() if item.received_at else None,
+         "sender": item.sender, "subject": item.subject, "outcome": item.outcome,
+         "reply": item.decision.reply if item.decision else None,
+         "file": item.decision.file if item.decision else None,
+         "unit_code": item.unit_code, "period": item.period_id, "reasons": item.notes}
+        for item in taken
+    ]
+
+
+# Mail the robot leaves for a person, newest first in the table.
+LEFT_FOR_PEOPLE = ("reply-to-robot", "not-for-robot", "quarantined", "error")
+
+
+def left_for_people_table(config: Config, messages: list[Message]) -> Table | None:
+    """Mail the robot recorded and did not answer because it needs a person (the newest 50)."""
+    if not messages:
+        return None
+    table = Table(title="Thư để cán bộ xem (rô-bốt không trả lời)")
+    for header in ("Nhận lúc", "Người gửi", "Tiêu đề", "Loại", "Ghi chú"):
+        table.add_column(header)
+    for message in sorted(messages, key=lambda m: from_db_time(m.received_at))[-50:]:
+        received = from_db_time(message.received_at).astimezone(config.tz)
+        table.add_row(_when(received), escape(message.sender), escape(message.subject),
+                      OUTCOME_WORDS.get(message.outcome, message.outcome), escape(message.detail[:200]))
     return table
 
 
@@ -139,7 +203,8 @@ def heartbeat_table(config: Config, states: Iterable[PollState], outbox: dict[st
                       _when(from_db_time(state.last_poll_at).astimezone(config.tz) if state.last_poll_at else None)
                       or "chưa đọc lần nào")
         table.add_row("Lỗi gần nhất", f"[red]{escape(state.last_error)}[/red]" if state.last_error else "không có")
-    table.add_row("Thư chờ gửi / gửi lỗi", f"{outbox.get('pending', 0)} / {outbox.get('failed', 0)}")
+    table.add_row("Thư chờ gửi / hoãn do giới hạn số thư / gửi lỗi",
+                  f"{outbox.get('pending', 0)} / {outbox.get('deferred', 0)} / {outbox.get('failed', 0)}")
     if lock is None:
         table.add_row("Chạy thường trực (robot run)", "không chạy")
     else:

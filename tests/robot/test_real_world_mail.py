@@ -88,11 +88,26 @@ def test_report_typed_into_the_mail_body_is_filed(robot_env, mailbox, smtp_serve
 
 
 def test_cover_letter_without_figures_is_not_a_report(robot_env, mailbox, smtp_server):
+    """GIVEN a cover letter naming the programme, without the file WHEN polled THEN the unit is
+    told the file is missing."""
+    unit = _unit(robot_env, "THPT-LEQUYDON")
+    mailbox.append(mail(unit.emails[0], "Báo cáo công tác phòng, chống mại dâm", [],
+                        body="Kính gửi Sở,\nTrường xin gửi báo cáo.\n"), internaldate=MAY[1])
+    _poll(robot_env, MAY[0])
+    assert smtp_server.wait_for(1)[0].parsed["X-Report-Robot"] == "no-attachment"
+
+
+def test_a_bare_report_word_names_no_programme(robot_env, mailbox, smtp_server):
+    """GIVEN a cover letter titled only "Báo cáo" (any of the department's programmes) WHEN polled
+    THEN it is left for staff, unanswered: the robot cannot tell it is about its report."""
     unit = _unit(robot_env, "THPT-LEQUYDON")
     mailbox.append(mail(unit.emails[0], "Báo cáo", [], body="Kính gửi Sở,\nTrường xin gửi báo cáo.\n"),
                    internaldate=MAY[1])
     _poll(robot_env, MAY[0])
-    assert smtp_server.wait_for(1)[0].parsed["X-Report-Robot"] == "no-attachment"
+    with session(robot_env.engine()) as db:
+        (message,) = db.exec(select(Message)).all()
+    assert message.outcome == "not-for-robot"
+    assert smtp_server.messages == []
 
 
 def test_another_units_report_in_the_mail_is_kept_unverified_for_it(robot_env, mailbox, smtp_server):
