@@ -141,6 +141,8 @@ class GridReader:
         filled = [text for text in texts if text.strip()]
         if self.title_area and len(filled) == 1:
             self.hints.see_heading(filled[0])  # a sheet's heading row above its table
+        if len(filled) > 1:
+            self.hints.end_title()  # a title is a row of its own, never a row of several cells
         lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
         for index, line in enumerate(lines):
             # "Tên đơn vị:" in one cell and the name in the next.
@@ -148,6 +150,8 @@ class GridReader:
             if line.endswith(":") and following and self.hints.see_pair(line[:-1], following):
                 continue
             self.hints.see_line(line, title_area=self.title_area)
+        if len(filled) > 1:
+            self.hints.end_title()
 
     def _row_value(self, row: Sequence[Cell], columns: Columns | None) -> FoundValue | None:
         by_code = None

@@ -54,7 +54,8 @@ def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> tuple[list
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises anything from KeyError to XML errors
         raise _load_error(exc) from None
-    cutter = _RowCutter(limits, warnings, limits.max_cells)
+    # Cells are looked at one by one (for their font) only in a workbook with a legacy font.
+    cutter = _RowCutter(limits, warnings, limits.max_cells, _has_legacy_font(workbook))
     try:
         sheets = [
             list(cutter.rows(sheet))
@@ -75,6 +76,7 @@ class _RowCutter:
     limits: ParseLimits
     warnings: list[str]
     cells_left: int
+    legacy_fonts: bool
 
     def rows(self, sheet: ReadOnlyWorksheet) -> Iterator[list[Cell]]:
         """The sheet's non-empty rows, each as far as its last filled cell."""
@@ -83,10 +85,12 @@ class _RowCutter:
         if (sheet.max_column or 0) > limits.max_columns:
             self.warnings.append(f"{sheet.title}: chỉ đọc {limits.max_columns} cột đầu")
         last_row = 0
-        rows = sheet.iter_rows(max_row=limits.max_rows, max_col=width)
-        for row_number, cells in enumerate(rows, start=1):
+        rows = sheet.iter_rows(max_row=limits.max_rows, max_col=width, values_only=not self.legacy_fonts)
+        for row_number, values in enumerate(rows, start=1):
             last_row = row_number
-            filled = [(col, _value(cell)) for col, cell in enumerate(cells, start=1) if cell.value not in (None, "")]
+            if self.legacy_fonts:
+                values = tuple(_value(cell) for cell in values)
+            filled = [(col, value) for col, value in enumerate(values, start=1) if value not in (None, "")]
             if not filled:
                 continue
             self.cells_left -= len(filled)
@@ -99,6 +103,11 @@ class _RowCutter:
             yield row
         if last_row >= limits.max_rows and (sheet.max_row or last_row + 1) > limits.max_rows:
             self.warnings.append(f"{sheet.title}: chỉ đọc {limits.max_rows} dòng đầu")
+
+
+def _has_legacy_font(workbook: openpyxl.Workbook) -> bool:
+    """Whether any font of the workbook's style sheet is a TCVN3 or VNI one."""
+    return any(legacy_font(font.name) for font in workbook._fonts)  # no public list of fonts
 
 
 def _value(cell: ReadOnlyCell) -> CellValue:
