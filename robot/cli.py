@@ -227,7 +227,7 @@ def status(
 
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
-    from robot.lock import lock_name
+    from robot.lock import lock_holder, lock_name
     from robot.views import (LEFT_FOR_PEOPLE, heartbeat_table, left_for_people_table, status_table,
                              unknown_senders_table)
     from store import queries
@@ -243,7 +243,7 @@ def status(
             message for outcome in LEFT_FOR_PEOPLE for message in queries.messages_with_outcome(session, mailbox, outcome)])
         heartbeat = heartbeat_table(config, queries.poll_states(session, mailbox),
                                     queries.outbox_counts(session, mailbox),
-                                    queries.lock_state(session, lock_name(config)))
+                                    lock_holder(session, lock_name(config)))
     for table in (unknown, left):
         if table is not None:
             out.print(table)

@@ -273,7 +273,7 @@ class DaemonConfig(_Model):
     flush_minutes: float = Field(1, gt=0)
     max_backoff_minutes: float = Field(30, gt=0)
     mailbox_alert_minutes: float = Field(60, gt=0)  # unreachable this long: staff are told once
-    lock_seconds: int = Field(120, ge=10)  # a lock not renewed for this long is stale
+    lock_seconds: int = Field(120, ge=10)  # how often the daemon checks it still holds its lock
     log_file: Path = Path("var/robot.log")
 
 

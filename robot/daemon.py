@@ -29,7 +29,7 @@ from robot.config import Config, digest_day_and_time
 from robot.digest.build import make_digest, queue_digest
 from robot.lock import InstanceLock
 from robot.outbox import enqueue, flush
-from robot.parsing import StopRequested, shared_worker
+from robot.parsing import shared_worker
 from robot.poll import poll
 from robot.reminders import send_reminders
 from robot.templating import text_templates
@@ -133,9 +133,6 @@ class Daemon:
             result = poll(self.config, self.engine, self.now, should_stop=self.stopping.is_set)
         except MailboxError as exc:
             self.watch.unreachable(exc)
-            return
-        except StopRequested as stop:
-            log.info("stopped while reading a message (%s): it is read again at the next start", stop)
             return
         self.watch.reached()
         if result.processed:

@@ -24,6 +24,7 @@ from mailer.imap import Mailbox, RawMail
 from robot.config import Config
 from robot.intake import LIVE, Mode, Outcome, process, record_failure
 from robot.memory import peak_rss_mib
+from robot.parsing import StopRequested
 from robot.outbox import FlushResult, enqueue, flush
 from robot.templating import text_templates
 from robot.wording import show_time, stuck_message_subject
@@ -111,6 +112,9 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
         for raw in messages:
             try:
                 outcome = process(config, engine, raw, mailbox, now(), mode)
+            except StopRequested as stop:  # the daemon is stopping
+                log.info("stopped while reading uid %s (%s): it is read again at the next start", raw.uid, stop)
+                break
             except Exception as exc:
                 if mode.dry_run:
                     log.exception("dry run: intake of uid %s failed", raw.uid)

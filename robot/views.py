@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from robot.poll import PollResult
     from robot.reminders import PlannedReminder
     from robot.status import StatusRow
-    from store.tables import DaemonLock, Message, PollState
+    from robot.lock import Holder
+    from store.tables import Message, PollState
 
 STATE_WORDS = {
     "complete": "[green]Đã nộp đủ[/green]",
@@ -192,7 +193,7 @@ def reminders_table(planned: list[PlannedReminder], dry_run: bool) -> Table:
 
 
 def heartbeat_table(config: Config, states: Iterable[PollState], outbox: dict[str, int],
-                    lock: DaemonLock | None) -> Table:
+                    holder: Holder | None) -> Table:
     """Is the robot alive: last poll and error per folder, the outbox backlog, the daemon's lock."""
     table = Table(title="Tình trạng hoạt động của rô-bốt")
     table.add_column("Mục")
@@ -205,9 +206,10 @@ def heartbeat_table(config: Config, states: Iterable[PollState], outbox: dict[st
         table.add_row("Lỗi gần nhất", f"[red]{escape(state.last_error)}[/red]" if state.last_error else "không có")
     table.add_row("Thư chờ gửi / hoãn do giới hạn số thư / gửi lỗi",
                   f"{outbox.get('pending', 0)} / {outbox.get('deferred', 0)} / {outbox.get('failed', 0)}")
-    if lock is None:
+    if holder is None:
         table.add_row("Chạy thường trực (robot run)", "không chạy")
     else:
-        beat = from_db_time(lock.heartbeat_at).astimezone(config.tz)
-        table.add_row("Chạy thường trực (robot run)", f"{escape(lock.holder)}, báo sống lúc {_when(beat)}")
+        table.add_row("Chạy thường trực (robot run)",
+                      f"đang chạy: tiến trình {holder.pid} trên máy {escape(holder.host)}, "
+                      f"từ {_when(holder.since.astimezone(config.tz))}")
     return table

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from store.db import from_db_time
-from store.tables import (DaemonLock, IntakeAttempt, Message, Outbox, PollState, ReminderSent, Submission,
+from store.tables import (IntakeAttempt, Message, Outbox, PollState, ReminderSent, Submission,
                           SubmissionValue)
 
 
@@ -313,46 +313,6 @@ def failed_outbox(session: Session, mailbox: str | None, since: dt.datetime) -> 
     query = _scoped(select(Outbox).where(Outbox.status == "failed", Outbox.created_at >= since),
                     Outbox.mailbox, mailbox)
     return list(session.exec(query.order_by(col(Outbox.id))))
-
-
-def take_lock(session: Session, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
-    """Take the named lock if it is free or expired, atomically; commits. False when held."""
-    taken = session.exec(
-        update(DaemonLock)
-        .where(col(DaemonLock.name) == name, col(DaemonLock.expires_at) < now)
-        .values(holder=holder, acquired_at=now, heartbeat_at=now, expires_at=until)
-    ).rowcount
-    if taken:
-        session.commit()
-        return True
-    session.add(DaemonLock(name=name, holder=holder, acquired_at=now, heartbeat_at=now, expires_at=until))
-    try:
-        session.commit()
-    except IntegrityError:  # held by someone else (or another starter won the insert)
-        session.rollback()
-        return False
-    return True
-
-
-def renew_lock(session: Session, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
-    """Extend a lock this holder still has; commits. False when it was lost."""
-    renewed = session.exec(
-        update(DaemonLock)
-        .where(col(DaemonLock.name) == name, col(DaemonLock.holder) == holder)
-        .values(heartbeat_at=now, expires_at=until)
-    ).rowcount
-    session.commit()
-    return bool(renewed)
-
-
-def release_lock(session: Session, name: str, holder: str) -> None:
-    """Drop the lock if this holder has it; commits."""
-    session.exec(delete(DaemonLock).where(col(DaemonLock.name) == name, col(DaemonLock.holder) == holder))
-    session.commit()
-
-
-def lock_state(session: Session, name: str) -> DaemonLock | None:
-    return session.get(DaemonLock, name)
 
 
 def intake_attempt(session: Session, mailbox: str, folder: str, uidvalidity: int,

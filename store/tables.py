@@ -144,17 +144,6 @@ class ReminderSent(SQLModel, table=True):
     outbox_id: int = Field(foreign_key="outbox.id")
 
 
-class DaemonLock(SQLModel, table=True):
-    """The single-instance lock of `robot run`: one row per lock name, held until it expires."""
-
-    __tablename__ = "daemon_lock"
-    name: str = Field(primary_key=True)
-    holder: str
-    acquired_at: dt.datetime
-    heartbeat_at: dt.datetime
-    expires_at: dt.datetime
-
-
 class IntakeAttempt(SQLModel, table=True):
     """A message whose intake failed for a passing reason (database busy, disk full, unfetchable).
 

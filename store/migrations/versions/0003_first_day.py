@@ -1,5 +1,8 @@
 """Intake attempts of messages that failed for a passing reason, and the outbox's Message-ID index.
 
+The daemon's lock left the database (a PostgreSQL advisory lock, a file lock beside SQLite: both
+die with their holder), so its table goes.
+
 A reply in one of the robot's threads is recognised by its In-Reply-To/References naming a
 Message-ID the robot sent, so the outbox is looked up by Message-ID.
 
@@ -33,8 +36,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("mailbox", "folder", "uidvalidity", "uid"),
     )
     op.create_index("ix_outbox_message_id", "outbox", ["message_id"])
+    op.drop_table("daemon_lock")
 
 
 def downgrade() -> None:
+    op.create_table(
+        "daemon_lock",
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("holder", sa.String(), nullable=False),
+        sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
     op.drop_index("ix_outbox_message_id", "outbox")
     op.drop_table("intake_attempt")
