@@ -32,9 +32,10 @@ class StatusRow:
     values: dict = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
+    undeliverable: list[dict] = field(default_factory=list)  # mail to the unit given up on
 
     def as_json(self) -> dict:
-        return {
+        row = {
             "period": self.period.id,
             "unit_code": self.unit.code,
             "state": self.state,
@@ -45,6 +46,9 @@ class StatusRow:
             "missing": self.missing,
             "invalid": self.invalid,
         }
+        if self.undeliverable:  # only when there is some: the contract's rows stay as they were
+            row["undeliverable"] = self.undeliverable
+        return row
 
 
 def expected_units(config: Config, period: Period) -> list[Unit]:
@@ -65,6 +69,7 @@ def period_status(config: Config, session: Session, period: Period,
     unverified = queries.unverified_submissions(session, mailbox, period.id)
     unreadable = {m.unit_code for m in queries.messages_with_outcome(session, mailbox, "unreadable", period.id)}
     figures = queries.current_figures(session, mailbox, period.id)
+    failed = queries.undeliverable(session, mailbox, period.id)
     rows = []
     for unit in expected_units(config, period):
         submission = current.get(unit.code)
@@ -78,6 +83,11 @@ def period_status(config: Config, session: Session, period: Period,
             rows.append(StatusRow(period, unit, "unreadable"))
         else:
             rows.append(StatusRow(period, unit, "missing"))
+        rows[-1].undeliverable = [
+            {"kind": mail.kind, "to": mail.to_addr, "subject": mail.subject, "error": mail.last_error,
+             "created_at": from_db_time(mail.created_at).isoformat()}
+            for mail in failed.get(unit.code, [])
+        ]
     return rows
 
 

@@ -272,6 +272,21 @@ def supersede_held(session: Session, mailbox: str, to_addr: str, kind: str) -> N
     ).values(status="superseded"))
 
 
+def undeliverable(session: Session, mailbox: str | None, period_id: str) -> dict[str, list[Outbox]]:
+    """Mail about a period the robot gave up delivering, by unit: answers to the unit's messages
+    and reminders to it (a wrong address, a full mailbox: someone must phone the unit)."""
+    failed = {}
+    answers = (select(Message.unit_code, Outbox).join(Message, col(Outbox.message_pk) == Message.id)
+               .where(Message.period_id == period_id, Outbox.status == "failed"))
+    reminders = (select(ReminderSent.unit_code, Outbox).join(ReminderSent, ReminderSent.outbox_id == Outbox.id)
+                 .where(ReminderSent.period_id == period_id, Outbox.status == "failed"))
+    for query in (_scoped(answers, Outbox.mailbox, mailbox), _scoped(reminders, Outbox.mailbox, mailbox)):
+        for unit_code, row in session.exec(query):
+            if unit_code:
+                failed.setdefault(unit_code, []).append(row)
+    return failed
+
+
 def held_back_replies(session: Session, mailbox: str | None) -> list[Outbox]:
     """Replies a rate cap is holding back, to be sent when it allows."""
     query = _scoped(select(Outbox).where(Outbox.status == "deferred"), Outbox.mailbox, mailbox)

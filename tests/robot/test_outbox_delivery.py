@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from robot.outbox import enqueue, flush
@@ -50,6 +52,12 @@ def test_permanent_failure_is_given_up_and_kept(robot_env, mailbox, smtp_server,
     assert "550" in row.last_error
     robot_env.cli("poll", "--now", "2026-11-21T10:00:00+07:00")
     assert smtp_server.messages == []
+    # Staff see it against the unit: someone must phone the school.
+    rows = json.loads(robot_env.cli("status", "--period", "annual-2026", "--json").stdout)
+    (row,) = [r for r in rows if r["unit_code"] == school.code]
+    assert [(m["kind"], m["to"]) for m in row["undeliverable"]] == [("ack", school.emails[0])]
+    assert "550" in row["undeliverable"][0]["error"]
+    assert all("undeliverable" not in r for r in rows if r["unit_code"] != school.code)
 
 
 def test_smtp_server_down_keeps_replies_for_later(robot_env, mailbox, smtp_server, school):
