@@ -25,8 +25,12 @@ from parsers.tables import Cell, Grid, GridReader, assemble
 from parsers.template_text import marker_in
 
 _NATIONAL_MOTTO = "cong hoa xa hoi chu nghia"
-# The runs of a paragraph's text, as Word shows them (hyperlinks, tracked insertions, smart tags).
-_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+# The runs of a paragraph's text: the same ones python-docx's ``Paragraph.text`` joins.
+_RUNS = "./w:r | ./w:hyperlink/w:r"
+# What a run holds, as python-docx's ``Run.text`` reads it, plus the optional hyphen: Word
+# stores the byte 0xAD (TCVN3's "ư") as <w:softHyphen/>, which python-docx leaves out.
+_RUN_CONTENT = "./w:br | ./w:cr | ./w:noBreakHyphen | ./w:ptab | ./w:t | ./w:tab | ./w:softHyphen"
+_SOFT_HYPHEN = qn("w:softHyphen")
 _THEME_FONT = ""  # a theme font (Calibri, Cambria …) is never a legacy one
 
 
@@ -51,7 +55,7 @@ class _Fonts:
     def text(self, paragraph: _Element) -> str:
         """A paragraph's text, each run converted from the legacy encoding of its font."""
         style = paragraph.style or self._default_paragraph
-        return "".join(decode(run.text, self._legacy(run, style)) for run in paragraph.xpath(_RUNS))
+        return "".join(_run_text(run, self._legacy(run, style)) for run in paragraph.xpath(_RUNS))
 
     def _legacy(self, run: _Element, paragraph_style: str | None) -> LegacyFont | None:
         properties = run.rPr
@@ -80,6 +84,14 @@ class _Fonts:
                     font = self._style_font(based_on.get(qn("w:val")), depth + 1)
             self._resolved[style_id] = font
         return self._resolved[style_id]
+
+
+def _run_text(run: _Element, font: LegacyFont | None) -> str:
+    """A run's text in Unicode: as python-docx reads it, or decoded from its legacy font."""
+    if font is None:
+        return run.text
+    content = run.xpath(_RUN_CONTENT)
+    return decode("".join("\xad" if part.tag == _SOFT_HYPHEN else str(part) for part in content), font)
 
 
 def _named(fonts: _Element | None) -> str | None:
