@@ -4,7 +4,6 @@ and what it is."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from parsers.labels import normalize
@@ -82,7 +81,7 @@ class HintFinder:
         """The left column of an administrative header: the unit is the last line above "Số:"."""
         above_number = []
         for line in lines:
-            if _NUMBER_LINE.match(unicodedata.normalize("NFC", line).strip().lower()):
+            if _NUMBER_LINE.match(line.strip().lower()):  # cell text is NFC already
                 break
             above_number.append(line)
         if not above_number or self.header_unit is not None:

@@ -154,6 +154,7 @@ _ABBREVIATION = re.compile(r"[bcdđfghjklmnpqrstvwxz&]+")
 _MAX_BAD_SHARE = 0.1  # of the words, after conversion, that may still not read as Vietnamese
 
 
+@lru_cache(maxsize=8192)
 def _is_syllable(word: str) -> bool:
     """Whether a lower-case word can be a Vietnamese syllable (one tone, a real vowel group)."""
     match = _SYLLABLE.fullmatch(word)
@@ -204,13 +205,13 @@ def guess_encoding(text: str) -> Encoding | None:
         text.encode("cp1252")
     except UnicodeEncodeError:
         return None  # a letter such as "ư" or "ạ": Unicode Vietnamese already
-    words, bad = _unreadable_words(text)
+    _, bad = _unreadable_words(text)
     if bad == 0:
         return None
     fits: dict[Encoding, tuple[int, int]] = {}
     for encoding, converted in (("tcvn3", tcvn3_to_unicode(text)), ("vni", vni_to_unicode(text))):
         converted_words, still_bad = _unreadable_words(converted)
-        if still_bad < bad and still_bad <= _MAX_BAD_SHARE * converted_words:
+        if converted_words and still_bad < bad and still_bad <= _MAX_BAD_SHARE * converted_words:
             fits[encoding] = (still_bad, _leftover(text, encoding))
     if len(fits) == 2 and fits["tcvn3"] == fits["vni"]:
         return None  # both read: nothing tells them apart

@@ -11,10 +11,10 @@ import docx
 import openpyxl
 import pytest
 import xlwt
+from default_indicators import DEFAULT_FIELDS
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.run import Run
-from default_indicators import DEFAULT_FIELDS
 from hypothesis import given
 from hypothesis import strategies as st
 from legacy_text import VNI_D, VOWELS, to_tcvn3, to_tcvn3_capitals, to_vni
