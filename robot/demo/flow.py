@@ -15,7 +15,7 @@ from robot.config import Config, load_config
 from robot.demo.demo_config import write_demo_config
 from robot.demo.imap_server import DemoImapServer
 from robot.demo.result import DemoResult, SentMail
-from robot.demo.school_mail import school_mail
+from robot.demo.school_mail import school_mail, thank_you
 from robot.demo.smtp_server import DemoSmtpServer
 from robot.demo.summary import print_connection, print_summary, write_summary
 from robot.digest.build import make_digest, queue_digest, write_digest
@@ -94,8 +94,15 @@ def _cycle(source: Path, out_dir: Path, imap: DemoImapServer, smtp: DemoSmtpServ
         imap.append(mail.raw, mail.received)
         progress.advance(step)
 
-    step = progress.add_task("Rô-bốt đọc hộp thư, lưu số liệu, gửi thư trả lời", total=1)
+    step = progress.add_task("Rô-bốt đọc hộp thư, lưu số liệu, gửi thư trả lời", total=2)
     polled = poll(config, engine, lambda: now)
+    progress.advance(step)
+    # A school thanks the robot for its acknowledgement: recorded for staff, never answered.
+    first_ack = next(m for m in smtp.sent_by_robot() if b"X-Report-Robot: ack" in m.raw)
+    thanks = thank_you(config, first_ack.raw, now - dt.timedelta(minutes=2))
+    mails.append(thanks)
+    imap.append(thanks.raw, thanks.received)
+    polled.outcomes.update(poll(config, engine, lambda: now).outcomes)
     progress.advance(step)
 
     step = progress.add_task(f"Gửi thư nhắc (giả định hôm nay là {now:%d/%m/%Y})", total=1)

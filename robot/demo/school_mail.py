@@ -2,16 +2,23 @@
 
 Complete templates (.xlsx, .docx), a late one, an incomplete one and its corrected resubmission,
 an edited template, an old .xls, a Word report with prose figures, a consistency breach, a scanned
-image, a forgotten attachment, an unknown sender and an out-of-office auto-reply.
+image, a forgotten attachment, an unknown sender and an out-of-office auto-reply; and what an
+office mailbox holds besides: an invitation from a school, and a school thanking the robot for
+its acknowledgement (an Outlook reply quoting it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+
+from docx import Document
 
 from mailer.compose import SMTP_POLICY
 from parsers import template_text as text
@@ -110,6 +117,7 @@ def _current_period_mail(config: Config, period: Period, now: dt.datetime) -> li
         _no_attachment(config, period, units.take("thpt"), ago(2, 16, 55)),
         _stranger(config, period, named_by_stranger, ago(1, 21, 15)),
         _auto_reply(config, units.take("thpt"), ago(1, 11, 2)),
+        _invitation(config, units.take("thpt"), ago(1, 14, 0)),
         _report(config, period, units.take("cao_dang_su_pham"), ago(1, 15, 30), "Mẫu Excel của Sở, điền đủ",
                 forms.filled_xlsx, "xlsx"),
         _report(config, period, units.take("thpt"), ago(0, 7, 50), "Mẫu Word của Sở, điền đủ",
@@ -178,6 +186,40 @@ def _auto_reply(config: Config, unit: Unit, received: dt.datetime) -> SeedMail:
         config, unit.emails[0], unit.name, "Trả lời tự động: Tôi đang nghỉ phép", received,
         body="Tôi đang nghỉ phép đến hết tuần, sẽ trả lời thư khi trở lại.\n",
         headers={"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"}))
+
+
+def _invitation(config: Config, unit: Unit, received: dt.datetime) -> SeedMail:
+    """Not for the robot: a school invites the department to its year-end ceremony."""
+    document = Document()
+    document.add_paragraph(unit.name.upper())
+    document.add_paragraph("GIẤY MỜI").alignment = 1
+    document.add_paragraph("Dự Lễ tổng kết năm học và tuyên dương học sinh tiêu biểu")
+    document.add_paragraph(f"{unit.name} trân trọng kính mời lãnh đạo Sở Giáo dục và Đào tạo đến dự "
+                           "lễ tổng kết năm học vào lúc 7 giờ 30, tại hội trường nhà trường.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return SeedMail("Giấy mời của một trường (không phải báo cáo: để cán bộ xem)", unit.emails[0], received, _mail(
+        config, unit.emails[0], unit.name, "Giấy mời dự Lễ tổng kết năm học", received,
+        body="Kính gửi lãnh đạo Sở,\nNhà trường trân trọng kính mời. Giấy mời đính kèm.\n",
+        attachments=[("giay-moi-tong-ket.docx", DOCX, buffer.getvalue())]))
+
+
+def thank_you(config: Config, ack: bytes, received: dt.datetime) -> SeedMail:
+    """A school answering the robot's acknowledgement as Outlook does: a line of thanks above the
+    quoted acknowledgement (figures included), threaded under it."""
+    original = email.message_from_bytes(ack, policy=email.policy.default)
+    sender = parseaddr(str(original["To"]))[1]
+    unit = config.unit_by_email(sender)
+    name = unit.name if unit else sender
+    quoted = original.get_body(("plain",)).get_content()
+    body = ("Cảm ơn Sở ạ.\n\n________________________________\n"
+            f"Từ: {original['From']}\nĐã gửi: {original['Date']}\nĐến: {sender}\n"
+            f"Chủ đề: {original['Subject']}\n\n{quoted}")
+    raw = _mail(config, sender, name, f"TRẢ LỜI: {original['Subject']}", received, body=body,
+                headers={"In-Reply-To": original["Message-ID"], "References": original["Message-ID"],
+                         "Thread-Topic": str(original["Subject"]), "X-MS-Has-Attach": ""})
+    return SeedMail("Trường cảm ơn thư xác nhận (trả lời kèm trích thư cũ: không trả lời lại)", sender,
+                    received, raw)
 
 
 def _mail(config: Config, sender: str, name: str, subject: str, date: dt.datetime, *, body: str,
