@@ -113,6 +113,15 @@ class Intake:
 def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.datetime,
             mode: Mode = LIVE) -> Outcome:
     """Handle one fetched message end to end and return what became of it."""
+    return decide_and_record(config, engine, read(config, raw, mode), mailbox, now, mode)
+
+
+def read(config: Config, raw: RawMail, mode: Mode = LIVE) -> Intake:
+    """Archive the message and read it (screening, sender, documents): no store, no network.
+
+    Separate from the rest so a poll can read the next message (its files in the parse worker,
+    on the other core) while it records this one.
+    """
     if mode.dry_run:
         path, digest = None, content_hash(raw.raw)
     else:
@@ -120,6 +129,13 @@ def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.
     mail, too_large = read_mail(config, raw.raw)
     intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, unreadable=too_large)
     _read(config, intake)
+    return intake
+
+
+def decide_and_record(config: Config, engine: Engine, intake: Intake, mailbox: str, now: dt.datetime,
+                      mode: Mode = LIVE) -> Outcome:
+    """Gather the facts, decide, and record the decision in one transaction (the claim)."""
+    raw, mail = intake.raw, intake.mail
     with open_session(engine) as session:
         if queries.is_claimed(session, mailbox, raw.folder, raw.uidvalidity, raw.uid):
             return _outcome(intake, "already-processed", None)

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -22,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from mailer.errors import MailboxError, UnfetchableMessage
 from mailer.imap import Mailbox, RawMail
 from robot.config import Config
-from robot.intake import LIVE, Mode, Outcome, process, record_failure
+from robot.intake import LIVE, Intake, Mode, Outcome, decide_and_record, read, record_failure
 from robot.memory import peak_rss_mib
 from robot.parsing import StopRequested
 from robot.outbox import FlushResult, enqueue, flush
@@ -106,41 +107,64 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
             now: Callable[[], dt.datetime], mode: Mode, result: PollResult,
             should_stop: Callable[[], bool] = lambda: False) -> list[int]:
     """Process messages in UID order until done, told to stop, or stopped by a passing failure;
-    the UIDs recorded. One bad message never stops the others."""
-    taken: list[int] = []
-    try:
-        for raw in messages:
-            try:
-                outcome = process(config, engine, raw, mailbox, now(), mode)
-            except StopRequested as stop:  # the daemon is stopping
-                log.info("stopped while reading uid %s (%s): it is read again at the next start", raw.uid, stop)
-                break
-            except Exception as exc:
-                if mode.dry_run:
-                    log.exception("dry run: intake of uid %s failed", raw.uid)
-                    outcome = Outcome("error", uid=raw.uid, notes=[f"{type(exc).__name__}: {exc}"])
-                elif is_passing(exc):
-                    if not _passing_failure(config, engine, raw, mailbox, now(), exc):
-                        result.stopped_at = raw.uid
-                        break
-                    outcome = Outcome("quarantined", uid=raw.uid)
-                else:  # the message itself is bad: recorded, and the poll moves on
-                    log.exception("intake of uid %s failed", raw.uid)
-                    record_failure(config, engine, raw, mailbox, now(), exc)
-                    outcome = Outcome("error", uid=raw.uid)
-            result.outcomes[outcome.outcome] += 1
-            result.taken.append(outcome)
-            taken.append(raw.uid)
-            if should_stop():
-                break
-    except UnfetchableMessage as exc:
-        placeholder = RawMail(folder=config.imap_settings().folder, uid=exc.uid, uidvalidity=0,
+    the UIDs recorded. One bad message never stops the others.
+
+    Two cores at work: while a message is decided and recorded here, the next one is read (its
+    files parsed in the parse worker) on a reader thread. Messages are still recorded, and
+    answered, in UID order, each in its own transaction, so crash safety is as before.
+    """
+    start = len(result.taken)
+    unfetchable: UnfetchableMessage | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader") as reader:
+        pending: tuple[RawMail, Future[Intake]] | None = None
+        try:
+            for raw in messages:
+                following = (raw, reader.submit(read, config, raw, mode))
+                if pending is not None and not _take_one(config, engine, *pending, mailbox, now, mode,
+                                                         result, should_stop):
+                    pending = None
+                    break
+                pending = following
+        except UnfetchableMessage as exc:  # the messages before it are still taken in
+            unfetchable = exc
+        if pending is not None and not _take_one(config, engine, *pending, mailbox, now, mode, result,
+                                                 should_stop):
+            unfetchable = None  # stopped before it: the poll ends there
+    if unfetchable is not None:
+        placeholder = RawMail(folder=config.imap_settings().folder, uid=unfetchable.uid, uidvalidity=0,
                               internaldate=now(), raw=b"")
-        if mode.dry_run or not _passing_failure(config, engine, placeholder, mailbox, now(), exc):
-            result.stopped_at = exc.uid
+        if mode.dry_run or not _passing_failure(config, engine, placeholder, mailbox, now(), unfetchable):
+            result.stopped_at = unfetchable.uid
         else:
             result.outcomes["quarantined"] += 1
-    return taken
+    return [outcome.uid for outcome in result.taken[start:]]
+
+
+def _take_one(config: Config, engine: Engine, raw: RawMail, reading: Future[Intake], mailbox: str,
+              now: Callable[[], dt.datetime], mode: Mode, result: PollResult,
+              should_stop: Callable[[], bool]) -> bool:
+    """Record one message whose reading was started; False when the poll must stop after it."""
+    try:
+        outcome = decide_and_record(config, engine, reading.result(), mailbox, now(), mode)
+    except StopRequested as stop:  # the daemon is stopping
+        log.info("stopped while reading uid %s (%s): it is read again at the next start", raw.uid, stop)
+        return False
+    except Exception as exc:
+        if mode.dry_run:
+            log.exception("dry run: intake of uid %s failed", raw.uid)
+            outcome = Outcome("error", uid=raw.uid, notes=[f"{type(exc).__name__}: {exc}"])
+        elif is_passing(exc):
+            if not _passing_failure(config, engine, raw, mailbox, now(), exc):
+                result.stopped_at = raw.uid
+                return False
+            outcome = Outcome("quarantined", uid=raw.uid)
+        else:  # the message itself is bad: recorded, and the poll moves on
+            log.exception("intake of uid %s failed", raw.uid)
+            record_failure(config, engine, raw, mailbox, now(), exc)
+            outcome = Outcome("error", uid=raw.uid)
+    result.outcomes[outcome.outcome] += 1
+    result.taken.append(outcome)
+    return not should_stop()
 
 
 def is_passing(error: BaseException) -> bool:

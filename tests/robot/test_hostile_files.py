@@ -67,7 +67,7 @@ def _send_and_poll(robot_env, mailbox, smtp_server, cases, title: str) -> tuple[
     """Each case mailed by its own school, one poll, the replies checked; the log and RSS peaks."""
     schools = [u for u in robot_env.config.units if u.type == "thpt"]
     for school, (name, data, _, _) in zip(schools, cases):
-        mailbox.append(mail(school.emails[0], "Báo cáo năm 2026", [(name, data)]), internaldate=RECEIVED)
+        mailbox.append(mail(school.emails[0], "Báo cáo PCMD năm 2026", [(name, data)]), internaldate=RECEIVED)
     log, elapsed, robot_peak = _poll(robot_env)
     _check_replies(smtp_server, schools, cases)
     peaks = (robot_peak, _worker_peak(log))

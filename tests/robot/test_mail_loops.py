@@ -29,7 +29,7 @@ def test_two_robots_do_not_loop(tmp_path, mailbox, smtp_server):
                      "ROBOT_A_PASSWORD", OTHER)
     robot_b = _robot(tmp_path / "b", mailbox, smtp_server, OTHER, OTHER, "ROBOT_B_PASSWORD", mailbox.user)
     # A mail from B's address starts it: A answers B.
-    mailbox.append(mail(OTHER, "Báo cáo", [], to=mailbox.user), internaldate=local(2026, 11, 20, 9, 0))
+    mailbox.append(mail(OTHER, "Báo cáo PCMD", [], to=mailbox.user), internaldate=local(2026, 11, 20, 9, 0))
 
     for _ in range(3):
         assert robot_a.cli("poll").exit_code == 0
