@@ -16,7 +16,11 @@ _RATIO_FLOOR_BYTES = 1 * MIB
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """How much of a file a parser may read; past these the file is refused or cut short."""
+    """How much of a file a parser may read; past these the file is refused or cut short.
+
+    Also what a parser may trust, given by the robot since parsers read no config: the
+    certificates (PEM or DER bytes) a signed PDF's signer must chain to, to count as trusted.
+    """
 
     max_bytes: int = 20 * MIB  # the attachment itself
     max_uncompressed_bytes: int = 200 * MIB  # sum of a zip-based file's members
@@ -28,6 +32,7 @@ class ParseLimits:
     max_pages: int = 50  # PDF pages read
     max_members: int = 20  # files read from a .zip archive
     convert_seconds: float = 20  # LibreOffice conversion of one .doc
+    trust_roots: tuple[bytes, ...] = ()  # security.signature_trust_roots, read by the robot
 
 
 def check_size(data: bytes, limits: ParseLimits) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,6 +29,37 @@ class FoundValue:
     via: Via = "label"
 
 
+@dataclass(frozen=True)
+class Signature:
+    """A PDF's digital signature (chữ ký số) as validated: who signed, when, and whether it holds.
+
+    ``intact``: the signed bytes are unchanged and match the signer's key; ``trusted``: the
+    signer's certificate chains to one of the configured trust roots; ``modified_after_signing``:
+    the file was changed after it was signed, so its figures were read from the signed revision;
+    ``changed`` then holds (field key, text in the file as sent) for each figure that reads
+    differently from the signed one.
+    """
+
+    signer_cn: str | None
+    signer_org: str | None
+    signer_email: str | None
+    signed_at: dt.datetime | None  # aware; a trusted timestamp's time, else the signer's own claim
+    intact: bool
+    trusted: bool
+    modified_after_signing: bool
+    changed: tuple[tuple[str, str], ...] = ()
+
+    def as_json(self) -> dict:
+        """The signature as JSON-ready data (the signing time in ISO 8601)."""
+        return {
+            "signer_cn": self.signer_cn, "signer_org": self.signer_org, "signer_email": self.signer_email,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "intact": self.intact, "trusted": self.trusted,
+            "modified_after_signing": self.modified_after_signing,
+            "changed": [list(pair) for pair in self.changed],
+        }
+
+
 @dataclass
 class ParsedReport:
     """Everything a parser could read from one document."""
@@ -42,6 +74,8 @@ class ParsedReport:
     title: str | None = None
     # The marker the robot's own templates carry ("report-robot:<programme id>"), when present.
     template_code: str | None = None
+    # The digital signature of a signed PDF; None for every other document.
+    signature: Signature | None = None
 
     @property
     def is_report(self) -> bool:
