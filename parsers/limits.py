@@ -32,6 +32,11 @@ class ParseLimits:
     max_pages: int = 50  # PDF pages read
     max_members: int = 20  # files read from a .zip archive
     convert_seconds: float = 20  # LibreOffice conversion of one .doc
+    max_ocr_pages: int = 10  # scanned pages read by OCR per file; the rest skipped with a warning
+    # OCR time per file: no page is started past it (a page takes ~2.5 s at 200 dpi), so a long
+    # scan ends with the pages read rather than with the worker killed at the parse timeout.
+    ocr_seconds: float = 20
+    max_image_pixels: int = 60_000_000  # a picture larger than this (a 48 MP photo) is refused
     trust_roots: tuple[bytes, ...] = ()  # security.signature_trust_roots, read by the robot
 
 

@@ -8,8 +8,8 @@ from typing import Literal
 
 Value = int | bool | str
 # How a value was tied to its field: by the "Mã số" code column, by the label's wording in a
-# table row, or by a "Label: value" line of text.
-Via = Literal["code", "label", "body"]
+# table row, by a "Label: value" line of text, or read from a scan (the same rules, by OCR).
+Via = Literal["code", "label", "body", "ocr"]
 
 
 @dataclass
@@ -24,7 +24,9 @@ class FoundValue:
     key: str
     raw: str
     value: Value | None
-    source: str  # e.g. "Sheet1!C7", "table 2 row 5", "paragraph 14", "mail body line 3"
+    # e.g. "Sheet1!C7", "table 2 row 5", "paragraph 14", "mail body line 3", and from a scan
+    # "trang 1, ô (x,y,w,h), độ tin cậy 93%" (the box in pixels of the page as read, 200 dpi)
+    source: str
     error: str | None = None
     via: Via = "label"
 
@@ -76,11 +78,17 @@ class ParsedReport:
     template_code: str | None = None
     # The digital signature of a signed PDF; None for every other document.
     signature: Signature | None = None
+    # Read by OCR from a scan or a photo (image-only PDF pages, pictures).
+    from_scan: bool = False
+    # Fields whose row was found on a scan but whose value could not be read with certainty
+    # (the two readings disagreed or the figure had no valid shape): not in ``values``.
+    uncertain: list[str] = field(default_factory=list)
 
     @property
     def is_report(self) -> bool:
-        """A document counts as a report when at least one indicator was recognised."""
-        return bool(self.values)
+        """A document counts as a report when at least one indicator was recognised (on a scan,
+        read or not)."""
+        return bool(self.values or self.uncertain)
 
 
 class ParseError(Exception):
