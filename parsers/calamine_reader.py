@@ -10,7 +10,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
-from openpyxl.utils import get_column_letter
 from python_calamine import (
     CalamineError,
     CalamineSheet,
@@ -22,15 +21,11 @@ from python_calamine import (
 
 from parsers.calamine_guard import check_ods, repair_xlsb
 from parsers.hints import HintFinder
-from parsers.labels import normalize
 from parsers.limits import ParseLimits, open_zip
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
-from parsers.tables import Cell, GridReader, assemble
+from parsers.tables import Cell, GridReader, assemble, is_instructions_sheet, sheet_rows
 from parsers.values import CellValue
-
-_INSTRUCTION_SHEETS = ("huong dan",)
-
 
 def read_ods(
     data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
@@ -61,7 +56,7 @@ def _read(data: bytes, schema: Schema, limits: ParseLimits, filename: str) -> Pa
             cells_left = limits.max_cells
             for index, sheet_info in enumerate(workbook.sheets_metadata):
                 if (sheet_info.visible != SheetVisibleEnum.Visible or sheet_info.typ != SheetTypeEnum.WorkSheet
-                        or normalize(sheet_info.name).startswith(_INSTRUCTION_SHEETS)):
+                        or is_instructions_sheet(sheet_info.name)):
                     continue
                 rows = list(_rows(workbook.get_sheet_by_index(index), limits, reader.warnings))
                 cells_left -= sum(1 for row in rows for cell in row if cell.text)
@@ -84,15 +79,9 @@ def _rows(sheet: CalamineSheet, limits: ParseLimits, warnings: list[str]) -> Ite
     if last_column >= limits.max_columns:
         warnings.append(f"{sheet.name}: chỉ đọc {limits.max_columns} cột đầu")
     # From A1, not from the first filled cell, so that every source names the cell Excel shows.
-    for row_index, values in enumerate(sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)):
-        values = [_value(value) for value in values[: limits.max_columns]]
-        filled = [col for col, value in enumerate(values) if value not in (None, "")]
-        if not filled:
-            continue
-        yield [
-            Cell.of(value, f"{sheet.name}!{get_column_letter(col + 1)}{row_index + 1}")
-            for col, value in enumerate(values[: filled[-1] + 1])
-        ]
+    rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
+    yield from sheet_rows(sheet.name, ([_value(value) for value in values[: limits.max_columns]]
+                                       for values in rows), limits.max_columns)
 
 
 def _value(value: object) -> CellValue:

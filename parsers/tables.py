@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from parsers.hints import HintFinder
@@ -55,6 +55,25 @@ class Grid:
     @property
     def strength(self) -> int:
         return len({f.key for f in self.found if f.error is None})
+
+
+def is_instructions_sheet(name: str) -> bool:
+    """An instructions sheet beside the data sheet ("Hướng dẫn") is prose about the fields, not data."""
+    return normalize(name).startswith("huong dan")
+
+
+def sheet_rows(sheet: str, rows: Iterable[Sequence[CellValue]], max_columns: int) -> Iterator[list[Cell]]:
+    """A spreadsheet's rows (values from A1, in order) as cells named as Excel shows them
+    ("Sheet1!C7"), empty rows skipped, each cut at its last filled cell and at ``max_columns``."""
+    from openpyxl.utils import get_column_letter
+
+    for row_index, row in enumerate(rows):
+        values = list(row[:max_columns])
+        filled = [col for col, value in enumerate(values) if value not in (None, "")]
+        if not filled:
+            continue
+        yield [Cell.of(value, f"{sheet}!{get_column_letter(col + 1)}{row_index + 1}")
+               for col, value in enumerate(values[: filled[-1] + 1])]
 
 
 def header_columns(texts: Sequence[str]) -> Columns | None:

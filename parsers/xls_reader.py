@@ -8,19 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import xlrd
-from openpyxl.utils import get_column_letter
 
 from parsers.hints import HintFinder
-from parsers.labels import normalize
 from parsers.legacy_fonts import LegacyFont, decode, legacy_font
 from parsers.limits import ParseLimits
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
-from parsers.tables import Cell, GridReader, assemble
+from parsers.tables import Cell, GridReader, assemble, is_instructions_sheet, sheet_rows
 from parsers.values import CellValue
-
-_INSTRUCTION_SHEETS = ("huong dan",)
-
 
 def read_xls(
     data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
@@ -35,7 +30,7 @@ def read_xls(
         grids = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            if sheet.visibility or normalize(sheet.name).startswith(_INSTRUCTION_SHEETS):
+            if sheet.visibility or is_instructions_sheet(sheet.name):
                 continue
             rows = list(_rows(sheet, book.datemode, fonts, limits, reader.warnings))
             cells_left -= sum(1 for row in rows for cell in row if cell.text)
@@ -80,15 +75,9 @@ def _rows(
         warnings.append(f"{sheet.name}: chỉ đọc {limits.max_rows} dòng đầu")
     if sheet.ncols > limits.max_columns:
         warnings.append(f"{sheet.name}: chỉ đọc {limits.max_columns} cột đầu")
-    for row_index in range(min(sheet.nrows, limits.max_rows)):
-        values = [_value(cell, datemode, fonts) for cell in sheet.row(row_index)[: limits.max_columns]]
-        filled = [col for col, value in enumerate(values) if value not in (None, "")]
-        if not filled:
-            continue
-        yield [
-            Cell.of(value, f"{sheet.name}!{get_column_letter(col + 1)}{row_index + 1}")
-            for col, value in enumerate(values[: filled[-1] + 1])
-        ]
+    rows = (sheet.row(row_index)[: limits.max_columns] for row_index in range(min(sheet.nrows, limits.max_rows)))
+    yield from sheet_rows(sheet.name, ([_value(cell, datemode, fonts) for cell in row] for row in rows),
+                          limits.max_columns)
 
 
 def _value(cell: xlrd.sheet.Cell, datemode: int, fonts: list[LegacyFont | None]) -> CellValue:

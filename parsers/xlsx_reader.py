@@ -21,18 +21,13 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.functions import iterparse
 
 from parsers.hints import HintFinder
-from parsers.labels import normalize
 from parsers.legacy_fonts import decode, legacy_font
 from parsers.limits import ParseLimits, open_zip
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
-from parsers.tables import Cell, GridReader, assemble
+from parsers.tables import Cell, GridReader, assemble, is_instructions_sheet
 from parsers.template_text import marker_in
 from parsers.values import CellValue
-
-# An instructions sheet beside the data sheet ("Hướng dẫn") is prose about the fields, not data.
-_INSTRUCTION_SHEETS = ("huong dan",)
-
 
 def read_xlsx(
     data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
@@ -60,7 +55,7 @@ def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> tuple[list
         sheets = [
             list(cutter.rows(sheet))
             for sheet in workbook.worksheets
-            if sheet.sheet_state == "visible" and not normalize(sheet.title).startswith(_INSTRUCTION_SHEETS)
+            if sheet.sheet_state == "visible" and not is_instructions_sheet(sheet.title)
         ]
         return sheets, workbook.properties.keywords
     except Exception as exc:  # rows are parsed lazily, so XML errors surface here too
