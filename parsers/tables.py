@@ -177,7 +177,9 @@ class GridReader:
         if columns is not None and columns.code is not None and columns.code < len(row):
             by_code = self._by_code.get(_code_key(row[columns.code].text))
         label_index, by_label, inline = self._find_label(row, columns)
-        if by_code and by_label and by_code is not by_label:
+        # Fields compare by key: the label matcher's cache may hand back an equal field of an
+        # earlier schema object (the parse worker unpickles a fresh schema for every file).
+        if by_code and by_label and by_code.key != by_label.key:
             self.warnings.append(
                 f"{row[label_index].source}: mã số {by_code.code} nhưng tên chỉ tiêu là "
                 f"“{by_label.label}”; đã lấy theo tên chỉ tiêu"
@@ -185,7 +187,7 @@ class GridReader:
         spec = by_label or by_code
         if spec is None:
             return None
-        via: Via = "code" if spec is by_code else "label"
+        via: Via = "code" if by_code is not None and spec.key == by_code.key else "label"
         if inline is not None:
             return _found(spec, inline, row[label_index].source, via=via) if looks_like_value(spec, inline) else None
         start = label_index if label_index is not None else (columns.code if columns else None)
