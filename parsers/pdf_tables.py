@@ -12,9 +12,14 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from parsers.limits import ParseLimits
 from parsers.tables import Cell
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+    from pdfplumber.table import Table
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +62,7 @@ def ruled_tables(data: bytes, limits: ParseLimits) -> list[list[list[Cell]]]:
                     break
                 for index, found in enumerate(page.find_tables()):
                     rows = [[" ".join((text or "").split()) for text in row[: limits.max_columns]]
-                            for row in found.extract()]
+                            for row in _with_overflow(page, found)]
                     cells += sum(len(row) for row in rows)
                     bbox = tuple(found.bbox)
                     last = tables[-1] if tables else None
@@ -71,6 +76,26 @@ def ruled_tables(data: bytes, limits: ParseLimits) -> list[list[list[Cell]]]:
         log.info("ruled tables not read: %s: %s", type(exc).__name__, exc)
     return [[[Cell.of(text, source) for text in row] for row, source in zip(table.rows, table.sources)]
             for table in tables]
+
+
+def _with_overflow(page: Page, found: Table) -> list[list[str | None]]:
+    """The table's cell texts, a last cell's text running past the right rule included (a long
+    text in the last column of a printed sheet is not wrapped, and pdfplumber cuts it at the rule)."""
+    from pdfplumber.utils import extract_text
+
+    rows = found.extract()
+    right = found.bbox[2]
+    if not any(char["x0"] >= right for char in page.chars):
+        return rows
+    for cells, row in zip(found.rows, rows):
+        last = cells.cells[-1]
+        if last is None or not row or not row[-1]:
+            continue
+        band = [char for char in page.chars
+                if last[1] <= (char["top"] + char["bottom"]) / 2 <= last[3] and char["x1"] > last[0]]
+        if any(char["x0"] >= right for char in band):
+            row[-1] = extract_text(band)
+    return rows
 
 
 def _continue(table: _Table, rows: list[list[str]], page: int) -> None:
