@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,7 +26,31 @@ def settings_problems(config: Config) -> list[str]:
             problems += _password_file_problems(config.path(section.password_file), f"{where}.password_file")
         if section.ca_file and not config.path(section.ca_file).is_file():
             problems.append(f"{where}.ca_file: no such file {section.ca_file}")
+    for index, root in enumerate(config.security.signature_trust_roots):
+        problems += _trust_root_problems(config.path(root), f"security.signature_trust_roots[{index}]")
     return problems
+
+
+def _trust_root_problems(path: Path, where: str) -> list[str]:
+    """A signature trust root must be a readable file of certificates (PEM, or one DER)."""
+    from cryptography import x509  # only `robot check` reads certificates here
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [f"{where}: cannot read {path} ({exc.strerror or exc})"]
+    try:
+        if b"-----BEGIN" in data:
+            certificates = x509.load_pem_x509_certificates(data)
+        else:
+            certificates = [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        return [f"{where}: {path} holds no certificate (a PEM file beginning with "
+                f"-----BEGIN CERTIFICATE----- is expected)"]
+    now = dt.datetime.now(dt.timezone.utc)
+    return [f"{where}: {path}: the certificate of {certificate.subject.rfc4514_string()} expired on "
+            f"{certificate.not_valid_after_utc:%Y-%m-%d}; fetch the current one"
+            for certificate in certificates if certificate.not_valid_after_utc < now]
 
 
 def _password_file_problems(path: Path, where: str) -> list[str]:

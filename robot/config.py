@@ -300,6 +300,9 @@ class LimitsConfig(_Model):
 
 class SecurityConfig(_Model):
     trusted_authserv_ids: list[str] = []
+    # PEM files of the certificates a signed PDF's signer must chain to, to count as trusted
+    # (relative to the config's folder); none: every signature is reported as not verified.
+    signature_trust_roots: list[Path] = []
 
 
 class Config(_Model):

@@ -230,7 +230,9 @@ def _choose_report(config: Config, intake: Intake) -> None:
     for that unit and shown to staff. A lone document naming another unit is still filed for
     the sender (most often a neighbour's template reused), with the mismatch flagged.
     """
-    ranked = sorted(intake.reports, key=lambda r: len(r.values), reverse=True)
+    # A digitally signed report wins over the same report unsigned (a scan, the Word file).
+    ranked = sorted(intake.reports, key=lambda r: (bool(r.signature and r.signature.intact), len(r.values)),
+                    reverse=True)
     named = [(report, unit_named(config, report.unit_hint)) for report in ranked]
     if intake.unit is None:  # nothing is filed for a stranger; its document makes the mail relevant
         intake.report = ranked[0] if ranked else None
@@ -244,7 +246,8 @@ def _choose_report(config: Config, intake: Intake) -> None:
     intake.foreign = foreign
     if len(own) > 1:
         intake.notes.append(f"{len(own)} documents with figures; filed {own[0].filename}")
-        intake.remarks.append(other_files_remark(own[0].filename, [r.filename for r in own[1:]]))
+        intake.remarks.append(other_files_remark(own[0].filename, [r.filename for r in own[1:]],
+                                                 signed=bool(own[0].signature and own[0].signature.intact)))
 
 
 # --- facts and decision ----------------------------------------------------------------------------
@@ -349,6 +352,7 @@ def _filing(unit: Unit, report: ParsedReport, period: Period, check: Validation,
         problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
         figures=[Figure(key, found.value, found.raw, found.source, found.error)
                  for key, found in report.values.items() if key in applicable],
+        signature=report.signature.as_json() if report.signature else None,
     )
 
 

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from mailer.incoming import Attachment, IncomingMail, read_message
 from parsers.limits import ParseLimits
@@ -54,7 +55,33 @@ _PART_HEADER = re.compile(rb"^Content-(?:Disposition|Type):[^\r\n]*(?:\r?\n[ \t]
 
 
 def parse_limits(config: Config) -> ParseLimits:
-    return ParseLimits(max_bytes=int(config.limits.max_attachment_mb * 1024 * 1024))
+    return ParseLimits(max_bytes=int(config.limits.max_attachment_mb * 1024 * 1024),
+                       trust_roots=signature_trust_roots(config))
+
+
+def signature_trust_roots(config: Config) -> tuple[bytes, ...]:
+    """The certificates of ``security.signature_trust_roots``, read again only when a file changes
+    (a root the admin replaces is heeded at the next mail, without a restart). A file that cannot
+    be read is left out, with one warning; `robot check` names it."""
+    files = []
+    for path in map(config.path, config.security.signature_trust_roots):
+        try:
+            stat = path.stat()
+            files.append((path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            files.append((path, None, None))
+    return _read_roots(tuple(files))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_roots(files: tuple[tuple[Path, int | None, int | None], ...]) -> tuple[bytes, ...]:
+    roots = []
+    for path, _, _ in files:
+        try:
+            roots.append(path.read_bytes())
+        except OSError as exc:
+            log.warning("signature trust root left out: %s", exc)
+    return tuple(roots)
 
 
 def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, list[tuple[str, str]]]:

@@ -11,7 +11,7 @@ from robot.config import Config, Unit
 from robot.periods import Period
 from robot.templating import text_templates
 from robot.validate import Validation
-from robot.wording import REPLY_SUBJECTS, file_problem, show_day, show_time, show_value
+from robot.wording import REPLY_SUBJECTS, file_problem, show_day, show_time, show_value, signature_lines
 
 
 @dataclass
@@ -42,6 +42,20 @@ def _figures(fields: tuple[FieldSpec, ...], report: ParsedReport) -> list[dict]:
     ]
 
 
+def _signature(config: Config, fields: tuple[FieldSpec, ...], report: ParsedReport) -> list[str]:
+    """The lines about a signed PDF's signature, naming each figure changed after signing."""
+    signature = report.signature
+    if signature is None:
+        return []
+    specs = {spec.key: spec for spec in fields}
+    changed = [
+        (f"{specs[key].code} — {specs[key].label}",
+         show_value(specs[key], report.values[key].value) if key in report.values else "(không có)", sent)
+        for key, sent in signature.changed if key in specs
+    ]
+    return signature_lines(signature, config.tz, changed)
+
+
 def _common(config: Config, received_at: dt.datetime) -> dict:
     return {"mailbox": config.mailbox.address, "received": show_time(received_at, config.tz)}
 
@@ -53,7 +67,7 @@ def acknowledgement(config: Config, unit: Unit, period: Period, report: ParsedRe
         "ack", **_common(config, received_at), unit_name=unit.name, period_title=period.title,
         filename=report.filename, on_time=period.is_on_time(received_at),
         due=show_day(period.due_day), version=version, figures=_figures(check.fields, report),
-        remarks=remarks or [],
+        remarks=remarks or [], signature=_signature(config, check.fields, report),
     )
     return Reply("ack", _subject("ack", original_subject, period), text)
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from store.tables import Submission
 
 STATES = ("complete", "incomplete", "unreadable", "unverified", "missing")
+# What `status --json` shows of a filed report's signature (DESIGN §4).
+SIGNATURE_KEYS = ("signer_cn", "signer_org", "signed_at", "intact", "trusted", "modified_after_signing")
 
 
 @dataclass
@@ -33,6 +35,8 @@ class StatusRow:
     missing: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     undeliverable: list[dict] = field(default_factory=list)  # mail to the unit given up on
+    filed: bool = False  # a submission stands behind the row (complete, incomplete or unverified)
+    signature: dict | None = None  # its digital signature (SIGNATURE_KEYS), None when unsigned
 
     def as_json(self) -> dict:
         row = {
@@ -48,6 +52,8 @@ class StatusRow:
         }
         if self.undeliverable:  # only when there is some: the contract's rows stay as they were
             row["undeliverable"] = self.undeliverable
+        if self.filed:  # rows of a filed report say whether it was signed; missing rows do not
+            row["signature"] = self.signature
         return row
 
 
@@ -98,5 +104,6 @@ def _filed_row(config: Config, period: Period, unit: Unit, submission: Submissio
         received_at=from_db_time(submission.received_at).astimezone(config.tz),
         version=submission.version,
         values={f.key: stored[f.key] for f in config.fields if f.key in stored},
-        missing=list(submission.missing), invalid=list(submission.invalid),
+        missing=list(submission.missing), invalid=list(submission.invalid), filed=True,
+        signature={key: submission.signature.get(key) for key in SIGNATURE_KEYS} if submission.signature else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from parsers.report import Value
+from parsers.report import Signature, Value
 from parsers.schema import FieldSpec
 
 # Why a file could not be read (ParseError reason codes) and what to send instead.
@@ -95,17 +95,43 @@ def foreign_report_remark(filename: str, named: str) -> str:
             f"chưa tính là báo cáo của {named}.")
 
 
-def other_files_remark(filed: str, others: list[str]) -> str:
+def other_files_remark(filed: str, others: list[str], signed: bool = False) -> str:
     """Said when several documents of the sender's unit came in one mail."""
     names = ", ".join(f"“{name}”" for name in others)
-    return (f"Thư có nhiều tệp báo cáo của đơn vị; hệ thống ghi nhận tệp “{filed}” (nhiều số liệu "
-            f"nhất), không ghi nhận {names}. Nếu chọn chưa đúng, xin gửi lại chỉ một tệp báo cáo.")
+    why = "bản có chữ ký số" if signed else "nhiều số liệu nhất"
+    return (f"Thư có nhiều tệp báo cáo của đơn vị; hệ thống ghi nhận tệp “{filed}” ({why}), "
+            f"không ghi nhận {names}. Nếu chọn chưa đúng, xin gửi lại chỉ một tệp báo cáo.")
 
 
 def unread_file_remark(filename: str, reason: str) -> str:
     """Said about a file beside the filed report that could not be read."""
     words, advice = file_problem(reason)
     return f"Không đọc được tệp “{filename}”: {words}. {advice}"
+
+
+def signature_lines(signature: Signature, tz: ZoneInfo, changed: list[tuple[str, str, str]]) -> list[str]:
+    """What an acknowledgement says about a digitally signed PDF: who signed it and when, whether
+    the signature holds and is verified, and, when the file was changed after signing, that the
+    signed figures were taken. ``changed``: (field "code — label", signed value, text as sent)."""
+    signer = ", ".join(part for part in (signature.signer_cn, signature.signer_org) if part) \
+        or "(không đọc được tên người ký)"
+    when = f", ký lúc {show_time(signature.signed_at, tz)}" if signature.signed_at else ""
+    if not signature.intact:
+        return [f"Văn bản có chữ ký số của: {signer}{when}; chữ ký "
+                f"KHÔNG còn nguyên vẹn (nội dung đã ký bị thay đổi hoặc chữ ký bị hỏng). Cán bộ của Sở "
+                f"sẽ kiểm tra lại; xin đơn vị ký số lại văn bản và gửi lại."]
+    later = ", nhưng tệp đã bị thay đổi sau khi ký" if signature.modified_after_signing else ""
+    lines = [f"Văn bản có chữ ký số của: {signer}{when}; chữ ký còn nguyên vẹn{later}."]
+    lines.append("Chứng thư số của người ký được xác minh theo chứng thư gốc mà Sở tin cậy." if signature.trusted
+                 else "Hệ thống chưa xác minh được chứng thư số của người ký theo các chứng thư gốc Sở đã "
+                      "cấu hình; cán bộ của Sở sẽ kiểm tra.")
+    if signature.modified_after_signing:
+        lines.append("Hệ thống lấy số liệu của bản đã ký; phần thay đổi sau khi ký không được tính.")
+        lines += [f"- {field}: tệp gửi ghi “{sent}”, bản đã ký ghi {signed}" for field, signed, sent in changed]
+        if not changed:
+            lines.append("Phần thay đổi sau khi ký không làm khác số liệu của báo cáo.")
+        lines.append("Nếu số liệu sửa sau khi ký mới là đúng, xin ký số lại văn bản đã sửa và gửi lại.")
+    return lines
 
 
 def show_value(spec: FieldSpec, value: Value | None) -> str:

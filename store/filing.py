@@ -43,6 +43,7 @@ class Filing:
     invalid: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    signature: dict | None = None  # a signed PDF's signature, as JSON-ready data
 
 
 def record_message(session: Session, message: Message, filings: list[Filing]) -> list[Submission]:
@@ -64,7 +65,7 @@ def _file(session: Session, message: Message, filing: Filing) -> Submission:
         version=version, state=filing.state, is_current=filing.state != "unverified",
         on_time=filing.on_time, received_at=filing.received_at, message_pk=message.id,
         filename=filing.filename, missing=filing.missing, invalid=filing.invalid,
-        problems=filing.problems,
+        problems=filing.problems, signature=filing.signature,
     )
     session.add(submission)
     session.flush()

@@ -79,6 +79,9 @@ class Submission(SQLModel, table=True):
     # Set when staff accepted an unverified report with `robot accept` (who, and when).
     accepted_by: str | None = None
     accepted_at: dt.datetime | None = None
+    # The digital signature of a signed PDF as validated (signer_cn, signer_org, signer_email,
+    # signed_at, intact, trusted, modified_after_signing, changed); None for an unsigned report.
+    signature: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class SubmissionValue(SQLModel, table=True):
