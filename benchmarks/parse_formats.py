@@ -4,13 +4,18 @@
 
 For each format: milliseconds per file for `parse_attachment` (what the robot does), for the
 library alone (docx.Document(), openpyxl.load_workbook(read_only=True), xlrd.open_workbook,
-pypdf text extraction) and their ratio; then the cost of parsing in the killable worker.
+pypdf text extraction) and their ratio; then the cost of parsing in the killable worker; then
+signature validation of signed PDFs (pyHanko, with the tests' throw-away CA): cold (importing
+pyHanko and the first validation, in a fresh interpreter) and warm (each further file).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +96,50 @@ def main() -> None:
     print(f"\nworker: first file {first:.0f} ms (forkserver start + imports, once per process); "
           f"then {in_worker:.1f} ms per file vs {in_process:.1f} ms in-process "
           f"(+{in_worker - in_process:.1f} ms round trip)")
+    signatures(schema, args.repeat)
+
+
+_COLD = """
+import pathlib, sys, time
+started = time.perf_counter()
+from parsers.pdf_signature import validate
+imported = time.perf_counter()
+validate(pathlib.Path(sys.argv[1]).read_bytes(), (pathlib.Path(sys.argv[2]).read_bytes(),))
+print(1000 * (imported - started), 1000 * (time.perf_counter() - imported))
+"""
+
+
+def signatures(schema, repeat: int) -> None:
+    """Signature validation per signed PDF, cold and warm, and what it adds to reading the file."""
+    from parsers.office_convert import converter
+    from parsers.pdf_signature import validate
+    from tests.parsers.signed_pdfs import documents, pki, signing
+
+    root = pki.chain().root_pem
+    printed = {"40-printed-table.pdf (1 page, fpdf)": (CORPUS / "40-printed-table.pdf").read_bytes()}
+    if converter() is not None:
+        printed["template, LibreOffice (3 pages)"] = documents.printed_pdfs()["template-thpt.docx"]
+    limits = ParseLimits(trust_roots=(root,))
+    print("\nsignature validation (pyHanko; revocation not fetched)")
+    print(f"{'signed PDF':38} {'cold import':>11} {'cold 1st':>9} {'warm':>7} {'parse unsigned':>15} {'parse signed':>13}")
+    for name, data in printed.items():
+        signed = signing.sign(data)
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "signed.pdf").write_bytes(signed)
+            (Path(folder) / "root.pem").write_bytes(root)
+            shown = subprocess.run([sys.executable, "-c", _COLD, f"{folder}/signed.pdf", f"{folder}/root.pem"],
+                                   cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+        imported, first = map(float, shown)
+        warm = per_file_ms(lambda: validate(signed, (root,)), repeat)
+        unsigned_ms = per_file_ms(lambda: parse_attachment("f.pdf", data, schema, limits), max(repeat // 4, 3))
+        signed_ms = per_file_ms(lambda: parse_attachment("f.pdf", signed, schema, limits), max(repeat // 4, 3))
+        print(f"{name:38} {imported:9.0f}ms {first:7.0f}ms {warm:5.0f}ms {unsigned_ms:13.0f}ms {signed_ms:11.0f}ms")
+    if converter() is not None:
+        changed = signing.repaint(signing.sign(printed["template, LibreOffice (3 pages)"]), "1250", "1350")
+        warm = per_file_ms(lambda: validate(changed, (root,)), repeat)
+        parse = per_file_ms(lambda: parse_attachment("f.pdf", changed, schema, limits), max(repeat // 4, 3))
+        print(f"{'  same, a figure changed after signing':38} {'':>11} {'':>9} {warm:5.0f}ms {'':>15} {parse:11.0f}ms"
+              "  (difference analysis; signed revision and file as sent both read)")
 
 
 if __name__ == "__main__":
