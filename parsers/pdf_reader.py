@@ -1,4 +1,4 @@
-"""PDF reports with a text layer (printed to PDF from Word or Excel); scans without text are refused.
+"""PDF reports with a text layer (printed to PDF from Word or Excel); scans without one are read by OCR.
 
 Figures come from the ruled tables when they hold any, else from the text layer read line by
 line; the text layer always gives the unit, period and title. A digitally signed PDF is read as
@@ -16,6 +16,7 @@ import pypdf
 from pypdf.errors import PyPdfError
 
 from parsers.hints import HintFinder
+from parsers.image_reader import read_scanned_pdf
 from parsers.limits import ParseLimits
 from parsers.pdf_tables import ruled_tables
 from parsers.report import ParsedReport, ParseError
@@ -84,8 +85,8 @@ def _read_document(data: bytes, schema: Schema, limits: ParseLimits, filename: s
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
             RecursionError, NotImplementedError, OSError) as exc:
         raise ParseError("corrupt", f"not a readable PDF ({type(exc).__name__}: {exc})") from None
-    if not lines:
-        raise ParseError("scanned", f"{filename} has no text layer (a scan or a photo)")
+    if not lines:  # a scan: its page pictures are read by OCR (refused as "scanned" without it)
+        return read_scanned_pdf(pdf, schema, limits, filename=filename)
     report = read_text(lines, schema, limits, filename=filename)
     tabled = _read_tables(data, schema, limits, filename)
     if tabled.values:

@@ -10,6 +10,7 @@ from parsers.archive_reader import read_archive
 from parsers.calamine_reader import read_ods, read_xlsb
 from parsers.doc_reader import read_doc
 from parsers.docx_reader import read_docx
+from parsers.image_reader import read_docx_pictures, read_image
 from parsers.limits import ParseLimits, check_size, open_zip, refuse_dtd
 from parsers.pdf_reader import read_pdf
 from parsers.report import ParsedReport, ParseError
@@ -21,9 +22,20 @@ from parsers.xlsx_reader import read_xlsx
 
 Reader = Callable[..., ParsedReport]
 
+
+def _read_word(data: bytes, schema: Schema, limits: ParseLimits, *, filename: str) -> ParsedReport:
+    """A Word file; one holding only pictures of the pages (a scan pasted in) is read by OCR."""
+    try:
+        return read_docx(data, schema, limits, filename=filename)
+    except ParseError as exc:
+        if exc.reason != "scanned":
+            raise
+    return read_docx_pictures(data, schema, limits, filename=filename)
+
+
 _READERS: dict[str, Reader] = {
-    "xlsx": read_xlsx, "docx": read_docx, "xls": read_xls, "doc": read_doc, "pdf": read_pdf,
-    "ods": read_ods, "xlsb": read_xlsb, "odt": read_odt, "rtf": read_rtf,
+    "xlsx": read_xlsx, "docx": _read_word, "xls": read_xls, "doc": read_doc, "pdf": read_pdf,
+    "ods": read_ods, "xlsb": read_xlsb, "odt": read_odt, "rtf": read_rtf, "image": read_image,
 }
 _EXTENSIONS = {
     ".xlsx": "xlsx", ".xlsm": "xlsx", ".docx": "docx", ".xls": "xls", ".doc": "doc", ".pdf": "pdf",
@@ -39,6 +51,7 @@ _ZIP_EXTENSIONS = _OOXML | {".xlsb", ".ods", ".odt"}
 _IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".gif", ".bmp", ".webp"}
 )
+_UNREAD_PICTURES = frozenset({".heic", ".heif"})  # an iPhone's own format: no decoder here
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: old Office, or encrypted OOXML
 # Stream names in an OLE2 directory (UTF-16LE) that say what the compound file holds.
@@ -51,6 +64,7 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _PDF = b"%PDF"
 _RTF = b"{\\rtf"
 _IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
+_WEBP = (b"RIFF", b"WEBP")  # at bytes 0 and 8
 
 
 def is_supported(filename: str) -> bool:
@@ -99,8 +113,10 @@ def detect_kind(filename: str, data: bytes, limits: ParseLimits) -> str:
         return "zip"
     if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF):
         return "rtf"
-    if data.startswith(_IMAGES) or extension in _IMAGE_EXTENSIONS or _is_heic(data):
+    if _is_heic(data) or (extension in _UNREAD_PICTURES and not data.startswith(_IMAGES)):
         raise ParseError("scanned", f"{filename} is a picture; send the Word or Excel file")
+    if data.startswith(_IMAGES) or (data[:4], data[8:12]) == _WEBP or extension in _IMAGE_EXTENSIONS:
+        return "image"  # read by OCR where Tesseract is installed, else refused as a scan
     if data.startswith(_PDF) or extension == ".pdf":
         return "pdf"
     if extension == ".txt":

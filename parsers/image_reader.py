@@ -1,0 +1,75 @@
+"""Scans and photos read by OCR: picture files (.jpg, .png, .tif …), PDFs whose pages are only
+pictures, and Word files holding nothing but pictures of the pages.
+
+Where Tesseract or its Vietnamese model is missing, every one of these is refused as
+``scanned`` (the robot then asks for the Word or Excel file); so is a scan in which OCR finds
+no indicator at all (a blurred photo, a picture that is not the report).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pypdf
+
+from parsers.limits import ParseLimits, open_zip
+from parsers.ocr.engine import ocr_available
+from parsers.ocr.pdf_pages import pdf_pages
+from parsers.ocr.pictures import picture_pages
+from parsers.ocr.scan import ScanPage, read_scan
+from parsers.report import ParsedReport, ParseError
+from parsers.schema import Schema
+
+_MEDIA = re.compile(r"^word/media/[^/]+\.(?:png|jpe?g|tiff?|bmp|gif)$", re.IGNORECASE)
+
+
+def read_image(data: bytes, schema: Schema, limits: ParseLimits | None = None, *,
+               filename: str = "") -> ParsedReport:
+    """A picture file: each of its pages (a TIFF may hold several) read by OCR."""
+    limits = limits or ParseLimits()
+    _need_ocr(filename, "is a picture")
+    count, pages = picture_pages(data, filename=filename, max_pixels=limits.max_image_pixels)
+    return _read(pages, count, schema, limits, filename)
+
+
+def read_scanned_pdf(pdf: pypdf.PdfReader, schema: Schema, limits: ParseLimits, *,
+                     filename: str = "") -> ParsedReport:
+    """A PDF without a text layer: the picture on each page read by OCR."""
+    _need_ocr(filename, "has no text layer (a scan or a photo)")
+    count, pages = pdf_pages(pdf, filename=filename, max_pixels=limits.max_image_pixels)
+    return _read(pages, count, schema, limits, filename)
+
+
+def read_docx_pictures(data: bytes, schema: Schema, limits: ParseLimits, *, filename: str = "") -> ParsedReport:
+    """A Word file holding only pictures (pages scanned and pasted in): each picture read by OCR."""
+    _need_ocr(filename, "holds pictures but no text")
+    with open_zip(data, limits) as archive:
+        names = sorted((n for n in archive.namelist() if _MEDIA.match(n)), key=_natural)
+        pictures = [archive.read(name) for name in names[: limits.max_ocr_pages]]
+    return _read(_each_page(pictures, filename, limits), len(names), schema, limits, filename)
+
+
+def _each_page(pictures: list[bytes], filename: str, limits: ParseLimits) -> Iterator[ScanPage]:
+    for number, data in enumerate(pictures, start=1):
+        _, pages = picture_pages(data, filename=f"{filename} (hình {number})", max_pixels=limits.max_image_pixels)
+        yield next(pages)
+
+
+def _read(pages: Iterator[ScanPage], count: int, schema: Schema, limits: ParseLimits,
+          filename: str) -> ParsedReport:
+    report = read_scan(pages, schema, limits, filename=filename, total_pages=count)
+    if not report.is_report:
+        raise ParseError("scanned", f"{filename}: no indicator found by OCR")
+    return report
+
+
+def _need_ocr(filename: str, what: str) -> None:
+    if not ocr_available():
+        raise ParseError("scanned", f"{filename} {what}; OCR (tesseract-ocr-vie) is not installed")
+
+
+def _natural(name: str) -> tuple[int, str]:
+    """word/media/image2.png before image10.png: the order the pictures were pasted in."""
+    digits = re.findall(r"\d+", name)
+    return (int(digits[-1]) if digits else 0, name)
