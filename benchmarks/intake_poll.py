@@ -108,10 +108,11 @@ def fill_reports(dovecot: DovecotServer, env, count: int) -> None:
                             [(f"bc-{i}.{fmt}", files[fmt])]), internaldate=local(2026, 11, 20, 9, 0))
 
 
-def floor_seconds(dovecot: DovecotServer) -> float:
+def floor_seconds(dovecot: DovecotServer, user: str | None = None) -> float:
     """A raw imap-tools fetch of the whole INBOX plus a bare library load of every attachment."""
+    user = user or dovecot.user
     began = time.perf_counter()
-    with MailBoxUnencrypted(dovecot.host, dovecot.imap_port).login(dovecot.user, dovecot.password) as box:
+    with MailBoxUnencrypted(dovecot.host, dovecot.imap_port).login(user, dovecot.users[user]) as box:
         for message in box.fetch(mark_seen=False, bulk=100):
             for attachment in message.attachments:
                 data = io.BytesIO(attachment.payload)
