@@ -4,22 +4,26 @@ pictures, and Word files holding nothing but pictures of the pages.
 Where Tesseract or its Vietnamese model is missing, every one of these is refused as
 ``scanned`` (the robot then asks for the Word or Excel file); so is a scan in which OCR finds
 no indicator at all (a blurred photo, a picture that is not the report).
+
+The OCR modules (OpenCV, NumPy, pytesseract) are imported only when a scan is read: the
+registry is imported by every robot command, scans are read only in the parse worker.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import pypdf
+from typing import TYPE_CHECKING
 
 from parsers.limits import ParseLimits, open_zip
-from parsers.ocr.engine import ocr_available
-from parsers.ocr.pdf_pages import pdf_pages
-from parsers.ocr.pictures import picture_pages
-from parsers.ocr.scan import ScanPage, read_scan
+from parsers.ocr.available import ocr_available
 from parsers.report import ParsedReport, ParseError
 from parsers.schema import Schema
+
+if TYPE_CHECKING:
+    import pypdf
+
+    from parsers.ocr.scan import ScanPage
 
 _MEDIA = re.compile(r"^word/media/[^/]+\.(?:png|jpe?g|tiff?|bmp|gif)$", re.IGNORECASE)
 
@@ -29,6 +33,8 @@ def read_image(data: bytes, schema: Schema, limits: ParseLimits | None = None, *
     """A picture file: each of its pages (a TIFF may hold several) read by OCR."""
     limits = limits or ParseLimits()
     _need_ocr(filename, "is a picture")
+    from parsers.ocr.pictures import picture_pages
+
     count, pages = picture_pages(data, filename=filename, max_pixels=limits.max_image_pixels)
     return _read(pages, count, schema, limits, filename)
 
@@ -37,6 +43,8 @@ def read_scanned_pdf(pdf: pypdf.PdfReader, schema: Schema, limits: ParseLimits, 
                      filename: str = "") -> ParsedReport:
     """A PDF without a text layer: the picture on each page read by OCR."""
     _need_ocr(filename, "has no text layer (a scan or a photo)")
+    from parsers.ocr.pdf_pages import pdf_pages
+
     count, pages = pdf_pages(pdf, filename=filename, max_pixels=limits.max_image_pixels)
     return _read(pages, count, schema, limits, filename)
 
@@ -51,6 +59,8 @@ def read_docx_pictures(data: bytes, schema: Schema, limits: ParseLimits, *, file
 
 
 def _each_page(pictures: list[bytes], filename: str, limits: ParseLimits) -> Iterator[ScanPage]:
+    from parsers.ocr.pictures import picture_pages
+
     for number, data in enumerate(pictures, start=1):
         _, pages = picture_pages(data, filename=f"{filename} (hình {number})", max_pixels=limits.max_image_pixels)
         yield next(pages)
@@ -58,6 +68,8 @@ def _each_page(pictures: list[bytes], filename: str, limits: ParseLimits) -> Ite
 
 def _read(pages: Iterator[ScanPage], count: int, schema: Schema, limits: ParseLimits,
           filename: str) -> ParsedReport:
+    from parsers.ocr.scan import read_scan
+
     report = read_scan(pages, schema, limits, filename=filename, total_pages=count)
     if not report.is_report:
         raise ParseError("scanned", f"{filename}: no indicator found by OCR")

@@ -63,6 +63,17 @@ def _password_file_problems(path: Path, where: str) -> list[str]:
     return []
 
 
+def ocr_status() -> tuple[bool, str]:
+    """Whether scans and photos are read (Tesseract with its Vietnamese model), in one line."""
+    from parsers.ocr.available import ocr_available, tesseract_version
+
+    if ocr_available():
+        return True, (f"OCR: bật — bản quét và ảnh chụp báo cáo được đọc "
+                      f"(Tesseract {tesseract_version()}, tiếng Việt)")
+    return False, ("OCR: tắt — chưa cài tesseract-ocr và tesseract-ocr-vie; bản quét và ảnh chụp "
+                   "được trả lời đề nghị gửi tệp Word/Excel")
+
+
 def server_checks(config: Config) -> list[tuple[str, bool, str]]:
     """Try the IMAP and SMTP logins: (what, ok, words) for each."""
     results = []

@@ -68,6 +68,7 @@ def acknowledgement(config: Config, unit: Unit, period: Period, report: ParsedRe
         filename=report.filename, on_time=period.is_on_time(received_at),
         due=show_day(period.due_day), version=version, figures=_figures(check.fields, report),
         remarks=remarks or [], signature=_signature(config, check.fields, report),
+        from_scan=report.from_scan,
     )
     return Reply("ack", _subject("ack", original_subject, period), text)
 
@@ -88,7 +89,7 @@ def incomplete_notice(config: Config, unit: Unit, period: Period, report: Parsed
         "incomplete", **_common(config, received_at), unit_name=unit.name,
         period_title=period.title, filename=report.filename, missing=missing, problems=problems,
         figures=_figures(check.fields, report), due=show_day(period.due_day),
-        remarks=remarks or [],
+        remarks=remarks or [], unsure_on_scan=any(key in report.uncertain for key in check.invalid),
     )
     return Reply("incomplete", _subject("incomplete", original_subject, period), text,
                  fields=check.missing + check.invalid, attach_template=True)

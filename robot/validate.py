@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from parsers.report import ParsedReport
 from parsers.schema import FieldSpec
 from robot.config import Config
-from robot.wording import rule_breach, unreadable_value
+from robot.wording import UNCERTAIN_ON_SCAN, rule_breach, unreadable_value
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,10 @@ def validate(config: Config, report: ParsedReport, unit_type: str) -> Validation
     result = Validation(fields=fields)
     for spec in fields:
         found = report.values.get(spec.key)
-        if found is None:
+        if found is None and spec.key in report.uncertain:  # on a scan, but not read for certain
+            result.invalid.append(spec.key)
+            result.problems.append(Problem((spec.key,), UNCERTAIN_ON_SCAN))
+        elif found is None:
             if spec.required:
                 result.missing.append(spec.key)
         elif found.value is None:

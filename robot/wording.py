@@ -66,6 +66,10 @@ def stuck_message_subject(mailbox: str) -> str:
     return f"Một thư trong hộp thư {mailbox} không xử lý được"
 
 
+# Why a figure found on a scan or a photo was not taken: its two readings did not agree.
+UNCERTAIN_ON_SCAN = "không đọc được chắc chắn từ bản quét"
+
+
 def unreadable_value(raw: str, error: str | None) -> str:
     """Why a figure was not taken: what the sender wrote, and what is wrong with it."""
     reason = f"không đọc được giá trị “{raw}”"

@@ -1,4 +1,4 @@
-"""Tesseract through pytesseract: whether it can read Vietnamese here, and words with their boxes.
+"""Tesseract through pytesseract: the words of a picture, with their boxes and confidences.
 
 Tesseract's OpenMP threads make a page take 8–21 s instead of ~2 s on a 2-core machine, so
 every run gets ``OMP_THREAD_LIMIT=1`` (pytesseract passes ``os.environ`` to the binary; this
@@ -8,18 +8,33 @@ stuck binary is killed by pytesseract rather than left behind a killed worker.
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
+import sys
 from dataclasses import dataclass
 
 import numpy as np
-import pytesseract
 from PIL import Image
 
+from parsers.ocr.available import BINARY, LANGUAGE
 from parsers.ocr.boxes import Box
 
-LANGUAGE = "vie"
+
+def _import_pytesseract():
+    """pytesseract, imported without pandas when pandas is not loaded yet: pytesseract imports
+    it, if installed, for a DataFrame output not used here — 2–3 s at every worker start."""
+    if "pandas" in sys.modules:
+        import pytesseract
+    else:
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail
+        try:
+            import pytesseract
+        finally:
+            del sys.modules["pandas"]
+    pytesseract.pytesseract.tesseract_cmd = BINARY
+    return pytesseract
+
+
+pytesseract = _import_pytesseract()
 # Pictures go to the binary as PGM: written in a few milliseconds where PNG takes a tenth of a second.
 _FORMAT = "PPM"
 
@@ -40,17 +55,6 @@ class OcrFailed(Exception):
 
 class OcrTimeout(OcrFailed):
     """A Tesseract run overran its time and was killed."""
-
-
-@functools.cache
-def ocr_available() -> bool:
-    """Whether the Tesseract binary and its Vietnamese model are installed (asked once per process)."""
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        return False
-    try:
-        return LANGUAGE in pytesseract.get_languages()
-    except (pytesseract.TesseractNotFoundError, OSError):
-        return False
 
 
 def read_words(picture: np.ndarray, *, psm: int, timeout: float, whitelist: str | None = None) -> list[Word]:
