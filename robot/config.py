@@ -133,6 +133,27 @@ class Unit(_Model):
         return True
 
 
+class StaffMember(_Model):
+    """A department staff member who may command the robot by mail (DESIGN §4 ``staff[]``).
+
+    ``viewer`` may ask (situation, a unit's history, help); ``editor`` may also change
+    (excuse a unit, undo).
+    """
+
+    name: str
+    emails: list[str] = Field(min_length=1)
+    role: Literal["viewer", "editor"] = "viewer"
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        return _email_list(values)
+
+    @property
+    def may_change(self) -> bool:
+        return self.role == "editor"
+
+
 class FieldConfig(_Model):
     key: str
     code: str
@@ -324,6 +345,8 @@ class Config(_Model):
     replies: RepliesConfig = RepliesConfig()
     limits: LimitsConfig = LimitsConfig()
     security: SecurityConfig = SecurityConfig()
+    # Department staff who may command the robot by mail (believed only when authenticated).
+    staff: list[StaffMember] = []
     targets: TargetsConfig = TargetsConfig()
     daemon: DaemonConfig = DaemonConfig()
     # Directory of config.yaml: relative paths in the file are resolved against it.
@@ -361,6 +384,11 @@ class Config(_Model):
             if address in unit.emails:
                 return unit
         return None
+
+    def staff_by_email(self, address: str) -> StaffMember | None:
+        """The staff member whose address this is (case-insensitive), or None."""
+        address = address.strip().lower()
+        return next((member for member in self.staff if address in member.emails), None)
 
     def unit_by_code(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -536,6 +564,7 @@ def cross_check(data: dict) -> list[str]:
         if isinstance(first, int) and isinstance(last, int) and last < first:
             problems.append(f"reports.{i}.last_year: is before first_year")
     problems += _target_problems(data, field_types, unit_types)
+    problems += _staff_problems(data, own, seen_emails)
     for section in ("reports", "fields", "units"):
         if data.get(section) == []:
             problems.append(f"{section}: the list is empty")
@@ -559,6 +588,25 @@ def _target_problems(data: dict, field_types: dict[str, str], unit_types: dict) 
     for unit_type in targets.get("students_unit_types", defaults.students_unit_types) or []:
         if unit_types and unit_type not in unit_types:
             problems.append(f"targets.students_unit_types: unknown unit type '{unit_type}'")
+    return problems
+
+
+def _staff_problems(data: dict, own: str, unit_emails: dict[str, int]) -> list[str]:
+    """A staff address must be nobody else's: not a unit's, not the robot's, not another member's."""
+    problems = []
+    seen: dict[str, int] = {}
+    for i, member in _items(data, "staff"):
+        where = f"staff.{i}.emails"
+        emails = member.get("emails") if isinstance(member.get("emails"), list) else []
+        for email in (str(e).strip().lower() for e in emails):
+            if email == own:
+                problems.append(f"{where}: {email} is the robot's own mailbox")
+            elif email in unit_emails:
+                problems.append(f"{where}: {email} is registered for units.{unit_emails[email]}; "
+                                "a staff address cannot also be a unit's")
+            elif email in seen and seen[email] != i:
+                problems.append(f"{where}: {email} is already used by staff.{seen[email]}")
+            seen.setdefault(email, i)
     return problems
 
 
