@@ -5,6 +5,7 @@ split into cells where a wide gap parts them (the two columns of an administrati
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from parsers.ocr import preprocess
 from parsers.ocr.boxes import Box, union
 from parsers.ocr.engine import Word, read_words
 from parsers.ocr.grid import TableGrid, erased, find_rules, find_tables
-from parsers.ocr.second_reading import has_ink
+from parsers.ocr.ink import has_ink, unexplained
 
 UNREAD = "?"  # a cell with ink in it that the page reading gave no word for
 _SMALLEST = 100  # px at the working resolution: a smaller picture holds no page
@@ -22,12 +23,17 @@ _SEGMENT_GAP = 2.0  # a gap wider than this many line heights parts a line into 
 
 @dataclass(frozen=True)
 class Reading:
-    """Text the page reading found in one place, with its box and its lowest word confidence."""
+    """Text the page reading found in one place, with its box and its lowest word confidence.
+
+    ``whole`` is False when ink in the place lies outside every word read (a blot over part of
+    a figure, a digit Tesseract passed over): the text may be only part of what is written.
+    """
 
     text: str
     box: Box
     confidence: float
     words: tuple[Word, ...] = ()
+    whole: bool = True
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,8 @@ def _table_text(table: TableGrid, placed: list[list[list[Word]]], clean: np.ndar
         row: list[Reading | None] = [None] * table.width
         for cell, inside in zip(cells, words):
             if inside:
-                row[cell.column] = _reading(inside, cell.box)
+                whole = not unexplained(clean, cell.box, [w.box for w in inside])
+                row[cell.column] = dataclasses.replace(_reading(inside, cell.box), whole=whole)
             elif has_ink(clean, cell.box.inset(3)):
                 row[cell.column] = Reading(UNREAD, cell.box, 0.0)
             else:

@@ -49,6 +49,7 @@ class _Walk:
     prose: list[FoundValue] = field(default_factory=list)
     places: dict[str, Crop] = field(default_factory=dict)  # a value's source → where to read it again
     codes: dict[str, str] = field(default_factory=dict)  # a value cell's source → its row's code
+    partial: set[str] = field(default_factory=set)  # sources whose reading leaves ink unexplained
     table: list[list[Reading | None]] = field(default_factory=list)  # rows of the open ruled table
     table_page: int = -1
     table_width: int = 0
@@ -182,6 +183,8 @@ def _cell(walk: _Walk, reading: Reading | None, page: int) -> Cell:
     source = _source(page, reading)
     if reading.text:
         walk.places[source] = Crop(page, reading.box)
+    if not reading.whole:
+        walk.partial.add(source)
     return Cell.of(mended_heading(reading.text) or None, source)
 
 
@@ -200,8 +203,9 @@ def _joined(first: Reading | None, second: Reading | None) -> Reading | None:
     if not _text(first):
         return second
     assert first is not None and second is not None
-    return dataclasses.replace(first, text=f"{first.text} {second.text}",
-                               confidence=min(first.confidence, second.confidence), words=())
+    return dataclasses.replace(first, text=f"{first.text} {second.text}", words=(),
+                               confidence=min(first.confidence, second.confidence),
+                               whole=first.whole and second.whole)
 
 
 def _note_codes(walk: _Walk, rows: list[list[Cell]]) -> None:
@@ -234,7 +238,8 @@ def _certain(walk: _Walk, pages: list[PageText], schema: Schema, filename: str, 
     kept: dict[int, FoundValue] = {}
     for value in found:
         spec = specs[value.key]
-        if id(value) in second and agreed(spec, value.raw, second[id(value)]) and _code_fits(walk, value, spec):
+        if (id(value) in second and value.source not in walk.partial and agreed(spec, value.raw, second[id(value)])
+                and _code_fits(walk, value, spec)):
             kept[id(value)] = dataclasses.replace(value, via="ocr")
         else:
             doubtful.add(value.key)

@@ -16,13 +16,11 @@ import numpy as np
 
 from parsers.ocr.boxes import Box
 from parsers.ocr.engine import Word, read_words
+from parsers.ocr.ink import tight_box
 
 _GAP = 28  # white rows between two cut-outs: more than Tesseract joins into one line
 _PAD = 12
-_DARK = 150  # grey below this is ink
 _ENLARGE = 1.5
-_SPECK = 6  # px: a smaller blot is grain
-_MARGIN = 4
 _ALONE = 8  # cut-outs read again one by one, per document
 
 
@@ -32,11 +30,6 @@ class Crop:
 
     page: int
     box: Box
-
-
-def has_ink(page: np.ndarray, box: Box, *, minimum: int = 12) -> bool:
-    """Whether a box holds more than a few specks of ink (a figure the page reading may have missed)."""
-    return _ink_box(page, box, minimum) is not None
 
 
 def read_column(pages: list[np.ndarray], crops: list[Crop], *, timeout: float,
@@ -57,7 +50,7 @@ def read_column(pages: list[np.ndarray], crops: list[Crop], *, timeout: float,
 
 def _piece(page: np.ndarray, box: Box) -> np.ndarray | None:
     """The ink of a box cut out tightly, on a white border; None where there is none."""
-    inked = _ink_box(page, box, 12)
+    inked = tight_box(page, box)
     if inked is None:
         return None
     region = page[inked.y : inked.bottom, inked.x : inked.right]
@@ -94,25 +87,3 @@ def _text_in(words: list[Word], band: tuple[int, int]) -> str:
         lines.setdefault(word.line, []).append(word)
     ordered = sorted(lines.values(), key=lambda line: min(w.box.y for w in line))
     return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.box.x)) for line in ordered)
-
-
-def _ink_box(page: np.ndarray, box: Box, minimum: int) -> Box | None:
-    """The tight box around the ink inside ``box`` (page coordinates), or None if next to none."""
-    inner = box.inset(2)
-    region = page[inner.y : inner.bottom, inner.x : inner.right]
-    if region.size == 0:
-        return None
-    count, _, stats, _ = cv2.connectedComponentsWithStats((region < _DARK).astype(np.uint8))
-    # Specks of grain and what is left of an erased rule are not ink of the figure.
-    marks = [stats[i] for i in range(1, count)
-             if stats[i][cv2.CC_STAT_AREA] >= _SPECK and stats[i][cv2.CC_STAT_HEIGHT] >= 4]
-    if sum(int(m[cv2.CC_STAT_AREA]) for m in marks) < minimum:
-        return None
-    left = min(int(m[cv2.CC_STAT_LEFT]) for m in marks)
-    top = min(int(m[cv2.CC_STAT_TOP]) for m in marks)
-    right = max(int(m[cv2.CC_STAT_LEFT] + m[cv2.CC_STAT_WIDTH]) for m in marks)
-    bottom = max(int(m[cv2.CC_STAT_TOP] + m[cv2.CC_STAT_HEIGHT]) for m in marks)
-    # A few pixels more: the faint edge of a stroke is part of the figure.
-    left, top = max(0, left - _MARGIN), max(0, top - _MARGIN)
-    right, bottom = min(region.shape[1], right + _MARGIN), min(region.shape[0], bottom + _MARGIN)
-    return Box(inner.x + left, inner.y + top, right - left, bottom - top)

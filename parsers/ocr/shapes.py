@@ -20,8 +20,13 @@ from parsers.values import parse_bool, parse_int
 FIGURE_CHARACTERS = "0123456789.,%"
 _NUMBER = r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+"
 _FIGURE = re.compile(rf"^({_NUMBER})(\s?%)?$")
-# After the figure on the page: a unit word or two ("buổi", "lượt HS"), letters only.
+# After the figure on the page: a unit word or two ("05 buổi", "1.250 lượt HS"), only from the
+# units forms use — letters OCR makes of a blot ("1 B P") are no unit.
 _WITH_UNIT = re.compile(rf"^({_NUMBER})(\s?%)?((?:\s+[^\W\d_]+){{0,2}})$")
+_UNITS = frozenset(
+    "buoi luot em nguoi cuoc vu truong lop dot lan bai tiet hinh thuc don vi tap the ca nhan "
+    "hs sv hssv cb gv nv cbgv hoc sinh vien".split()
+)
 _YES_NO_WORDS = ("co", "khong", "da", "chua")
 _MARKS = frozenset({"x", "X"})
 
@@ -29,7 +34,7 @@ _MARKS = frozenset({"x", "X"})
 def figure_on_page(text: str) -> str | None:
     """The figure in a cell as the page reading gave it ("05 buổi" → "05"), or None if misshapen."""
     match = _WITH_UNIT.match(_tidy(text))
-    if match is None:
+    if match is None or not set(normalize(match.group(3)).split()) <= _UNITS:
         return None
     return match.group(1) + ("%" if match.group(2) else "")
 

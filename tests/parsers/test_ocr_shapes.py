@@ -49,7 +49,7 @@ def test_figures_in_shapes_forms_use(page, expected):
 
 @pytest.mark.parametrize("page", [
     "1.25O", "l250", "1.25", "12.5", "1.2500", "1432”", "86“. SIÁM HIỆ)", "?", "", "-", "Có", "3 4",
-    "12 a 3", "1.250.", "(12)",
+    "12 a 3", "1.250.", "(12)", "1 B P", "7 Xi“", "4 ngày",
 ])
 def test_misread_or_odd_figures_have_no_shape(page):
     """GIVEN what a stamp, a smudge or a letter mistaken for a digit leaves THEN it is no figure."""
