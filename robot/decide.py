@@ -7,6 +7,7 @@ replies, so the whole policy reads — and is tested — as a table.
 
 The policy, as a careful clerk would apply it:
 - mail from the robot itself and delivery reports are recorded, never filed, never answered;
+- a command from a staff address that a trusted server authenticated is the staff's to run;
 - a mail is for the robot when it replies in one of the robot's threads, names the report
   (keywords), or carries a document that reads as the report; anything else is left for people;
 - a registered unit's report is filed even when the mail carries list or automatic headers,
@@ -44,6 +45,7 @@ class Facts:
     unreadable_files: int = 0  # of those, files that could not be read
     answered_today: bool = False  # the unregistered sender already got its reply today
     unknown_sender_policy: UnknownSenderPolicy = "relevant"
+    staff_command: bool = False  # From is a staff address, authenticated by a trusted server, not screened
 
 
 Filing = Literal["report", "unverified"]
@@ -62,8 +64,10 @@ def decide(facts: Facts) -> Decision:
     """The one place that decides what a message is and what its sender is told."""
     if facts.screening_kind is not None and not facts.fileable:
         return Decision(facts.screening_kind, reasons=(facts.screening_reason,))
-    if facts.duplicate_of is not None:
+    if facts.duplicate_of is not None:  # before staff commands: a second copy runs nothing twice
         return Decision("duplicate", reasons=(f"same message as #{facts.duplicate_of}",))
+    if facts.staff_command:
+        return Decision("staff-command", reasons=("authenticated staff command",))
     quiet = facts.screening_kind is not None
     reasons = (f"not answered: {facts.screening_reason}",) if quiet else ()
     if not facts.registered:

@@ -24,7 +24,7 @@ from mailer.incoming import Attachment, IncomingMail
 from mailer.screening import Screening, screen
 from parsers.report import ParsedReport
 from robot.archive import archive_raw, content_hash
-from robot.config import Config, Unit
+from robot.config import Config, StaffMember, Unit
 from robot.decide import Decision, Facts, decide
 from robot.outbox import Thread, enqueue
 from robot.parsing import read_attachments, read_body, read_mail
@@ -94,6 +94,7 @@ class Intake:
     sha256: str
     screening: Screening | None = None
     authentication: Verdict | None = None
+    staff: StaffMember | None = None  # a staff member commanding by this mail (believed)
     unit: Unit | None = None
     reports: list[ParsedReport] = field(default_factory=list)  # documents that read as the report
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
@@ -197,6 +198,9 @@ def _read(config: Config, intake: Intake) -> None:
         return
     intake.unit = config.unit_by_email(mail.sender)
     intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
+    intake.staff = _commanding_staff(config, intake)
+    if intake.staff is not None:
+        return  # a staff command: its files are not a unit's report
     pattern = keyword_pattern(config.keywords)
     refused = dict(intake.unreadable)
     found, failures = read_attachments(config, [a for a in _files(mail) if a.filename not in refused])
@@ -215,6 +219,16 @@ def _read(config: Config, intake: Intake) -> None:
         else:
             intake.notes.append(f"{document.filename}: not this report ({len(document.values)} rows alike)")
     _choose_report(config, intake)
+
+
+def _commanding_staff(config: Config, intake: Intake) -> StaffMember | None:
+    """The staff member whose command this mail is: a staff From that a trusted server
+    authenticated, on a mail nothing screened out. Anything less is ordinary mail."""
+    member = config.staff_by_email(intake.mail.sender)
+    authentication = intake.authentication
+    if member is None or intake.screening is not None or authentication is None:
+        return None
+    return member if authentication.passed and not authentication.failed else None
 
 
 def _files(mail: IncomingMail) -> list[Attachment]:
@@ -279,6 +293,7 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
         answered_today=bool(mail.sender) and queries.answered_since(
             session, mailbox, ("unknown-sender",), to_db_time(now - dt.timedelta(days=1)), mail.sender),
         unknown_sender_policy=config.replies.unknown_sender,
+        staff_command=intake.staff is not None,
     )
 
 
@@ -297,6 +312,8 @@ def _record(config: Config, session: Session, intake: Intake, decision: Decision
         intake.period = _period_for(config, session, intake, intake.unit, None)  # shown in status
     message = _message_row(intake, decision, mailbox, now)
     submissions = record_message(session, message, filings)
+    if decision.outcome == "staff-command":
+        _staff_command(config, session, intake, message, now, mode)
     reply = _reply(config, intake, decision, submissions[0].version if decision.file == "report" else 0)
     if reply is not None and mode.reply:
         _queue_reply(config, session, intake, reply, message, now)
@@ -305,6 +322,20 @@ def _record(config: Config, session: Session, intake: Intake, decision: Decision
     if mode.advance:
         queries.advance_poll(session, mailbox, intake.raw.folder, intake.raw.uidvalidity,
                              intake.raw.uid, to_db_time(now))
+
+
+def _staff_command(config: Config, session: Session, intake: Intake, message: Message,
+                   now: dt.datetime, mode: Mode) -> None:
+    """Run the command and queue its answer; a backfill (no replies) runs no old commands."""
+    from robot.staff.mail import run_command  # the digest a command may send loads pandas
+
+    if not mode.reply:
+        intake.notes.append("staff command not run (backfill)")
+        return
+    assert intake.staff is not None
+    intake.notes.append(run_command(config, session, intake.staff, intake.mail.sender, intake.mail.subject,
+                                    Thread(intake.mail.message_id, tuple(intake.mail.references)),
+                                    message.id, now))
 
 
 def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> Filing:

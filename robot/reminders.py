@@ -90,6 +90,8 @@ def due_steps(config: Config, period: Period, now: dt.datetime) -> list[Step]:
 def plan_reminders(config: Config, session: Session, now: dt.datetime) -> list[PlannedReminder]:
     """Reminders due now for expected units whose report is not complete, not yet sent.
 
+    A unit staff excused for the period is not chased.
+
     Nothing is due before ``reminders.hour`` of the local day: reminders go out at that hour.
     """
     planned: list[PlannedReminder] = []
@@ -101,7 +103,7 @@ def plan_reminders(config: Config, session: Session, now: dt.datetime) -> list[P
             continue
         sent = queries.reminder_steps_sent(session, config.mailbox.address, period.id)
         for row in period_status(config, session, period):  # expected units only
-            if row.state == "complete":
+            if row.state == "complete" or row.excused:  # excused by staff: not expected
                 continue
             for step in steps:
                 to = _recipients(config, row.unit, step)

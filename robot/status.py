@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from robot.periods import Period, last_closed_period, open_period
 from store import queries
 from store.db import from_db_time
+from store.staff import excused_units
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,6 +38,7 @@ class StatusRow:
     undeliverable: list[dict] = field(default_factory=list)  # mail to the unit given up on
     filed: bool = False  # a submission stands behind the row (complete, incomplete or unverified)
     signature: dict | None = None  # its digital signature (SIGNATURE_KEYS), None when unsigned
+    excused: bool = False  # staff excused the unit for the period (not reminded, counted apart)
 
     def as_json(self) -> dict:
         row = {
@@ -54,6 +56,8 @@ class StatusRow:
             row["undeliverable"] = self.undeliverable
         if self.filed:  # rows of a filed report say whether it was signed; missing rows do not
             row["signature"] = self.signature
+        if self.excused:  # only for excused rows; the state stays what was (or was not) filed
+            row["excused"] = True
         return row
 
 
@@ -76,6 +80,7 @@ def period_status(config: Config, session: Session, period: Period,
     unreadable = {m.unit_code for m in queries.messages_with_outcome(session, mailbox, "unreadable", period.id)}
     figures = queries.current_figures(session, mailbox, period.id)
     failed = queries.undeliverable(session, mailbox, period.id)
+    excused = excused_units(session, mailbox, period.id)
     rows = []
     for unit in expected_units(config, period):
         submission = current.get(unit.code)
@@ -94,6 +99,7 @@ def period_status(config: Config, session: Session, period: Period,
              "created_at": from_db_time(mail.created_at).isoformat()}
             for mail in failed.get(unit.code, [])
         ]
+        rows[-1].excused = unit.code in excused
     return rows
 
 

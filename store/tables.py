@@ -164,3 +164,35 @@ class IntakeAttempt(SQLModel, table=True):
     last_failed_at: dt.datetime
     last_error: str = ""
     alerted: bool = False  # staff were told it is stuck
+
+
+class Excusal(SQLModel, table=True):
+    """A unit excused by staff from reporting for a period (closed, merged …): not reminded,
+    counted apart in completeness. Undoing keeps the row and sets ``undone_at``."""
+
+    __tablename__ = "excusal"
+    __table_args__ = (Index("ix_excusal_scope", "mailbox", "period_id", "unit_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str
+    unit_code: str
+    period_id: str
+    reason: str = ""
+    by: str  # the staff member's name (a mail command) or the admin's (`robot excuse --by`)
+    at: dt.datetime
+    message_pk: int | None = Field(default=None, foreign_key="message.id")  # the staff mail, if any
+    undone_at: dt.datetime | None = None
+
+
+class StaffAction(SQLModel, table=True):
+    """Every staff command, read-only ones too: who, when, what, and the mail it came from."""
+
+    __tablename__ = "staff_action"
+    __table_args__ = (Index("ix_staff_action_at", "mailbox", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str
+    staff_email: str  # the sender of the command, or "cli:<name>" for `robot excuse`
+    action: str  # help, situation, unit, excuse, undo
+    args: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: dt.datetime
+    message_pk: int | None = Field(default=None, foreign_key="message.id")
+    undone_at: dt.datetime | None = None

@@ -1,0 +1,106 @@
+"""The answers to staff commands, worded from the templates (Vietnamese)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from mailer.incoming import Attachment
+from robot.config import Config, StaffMember, Unit
+from robot.periods import Period, all_periods, period_by_id
+from robot.templating import text_templates
+from robot.wording import show_time
+from store import staff as store
+from store.db import from_db_time
+from store.tables import Excusal
+
+ROLE_NAMES = {"viewer": "xem (viewer)", "editor": "xem và sửa đổi (editor)"}
+STATE_WORDS = {"complete": "đầy đủ", "incomplete": "chưa đủ", "unverified": "chưa xác thực người gửi"}
+
+
+@dataclass
+class Answer:
+    """One answer mail: subject and text, and for the situation the digest's HTML and files."""
+
+    subject: str
+    text: str
+    html: str | None = None
+    inline_images: list[tuple[str, bytes]] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def help_answer(config: Config, member: StaffMember, now: dt.datetime, problem: str = "") -> Answer:
+    """The list of commands with examples, after what was wrong with the command, if anything."""
+    example = next((u for u in config.units if u.active_on(now.date())), config.units[0])
+    recent = [p.id for p in all_periods(config, now) if p.deadline <= now + dt.timedelta(days=366)][-4:]
+    text = text_templates.get_template("staff_help.txt.j2").render(
+        name=member.name, problem=problem, mailbox=config.mailbox.address, role=ROLE_NAMES[member.role],
+        example_code=example.code, example_name=example.name, example_period=recent[-1], periods=recent,
+    )
+    subject = "Lệnh không thực hiện được — hướng dẫn" if problem else "Hướng dẫn làm việc với hệ thống qua thư"
+    return Answer(subject, text)
+
+
+def unit_answer(config: Config, session: Session, member: StaffMember, unit: Unit) -> Answer:
+    """Every submission of the unit by period, with who accepted it, and its excusals."""
+    mailbox, tz = config.mailbox.address, config.tz
+    periods: dict[str, dict] = {}
+
+    def entry(period_id: str) -> dict:
+        period = period_by_id(config, period_id)
+        title = period.title if period else period_id
+        return periods.setdefault(period_id, {"id": period_id, "title": title, "submissions": [], "excusals": [],
+                                              "due": period.deadline if period else None})
+
+    for s in store.unit_history(session, mailbox, unit.code):
+        entry(s.period_id)["submissions"].append({
+            "version": s.version if s.state != "unverified" else None,
+            "state": STATE_WORDS.get(s.state, s.state), "current": s.is_current,
+            "timing": "đúng hạn" if s.on_time else "trễ hạn",
+            "received": show_time(from_db_time(s.received_at), tz), "filename": s.filename,
+            "accepted_by": s.accepted_by,
+            "accepted_at": show_time(from_db_time(s.accepted_at), tz) if s.accepted_at else "",
+        })
+    for e in store.unit_excusals(session, mailbox, unit.code):
+        entry(e.period_id)["excusals"].append({
+            "id": e.id, "at": show_time(from_db_time(e.at), tz), "by": e.by, "reason": e.reason,
+            "undone": show_time(from_db_time(e.undone_at), tz) if e.undone_at else "",
+        })
+    ordered = sorted(periods.values(), key=lambda p: (p["due"] is None, p["due"] or 0, p["id"]))
+    text = text_templates.get_template("staff_unit.txt.j2").render(
+        name=member.name, unit_name=unit.name, unit_code=unit.code,
+        unit_type=config.unit_types.get(unit.type, unit.type), unit_emails=", ".join(unit.emails),
+        periods=ordered, mailbox=mailbox,
+    )
+    return Answer(f"Lịch sử báo cáo: {unit.name} ({unit.code})", text)
+
+
+def excused_answer(config: Config, member: StaffMember, unit: Unit, period: Period, row: Excusal,
+                   new: bool) -> Answer:
+    """The confirmation of an excusal (or that the unit was already excused)."""
+    if new:
+        done = (f"Đã miễn báo cáo {period.title} ({period.id}) cho {unit.name} ({unit.code}).\n"
+                f"Lý do: {row.reason}.\nĐơn vị sẽ không được nhắc nộp báo cáo kỳ này và được tính riêng "
+                "khi tổng hợp.")
+    else:
+        done = (f"{unit.name} ({unit.code}) đã được miễn báo cáo {period.title} ({period.id}) từ trước "
+                f"(lý do: {row.reason}); không có thay đổi nào.")
+    return _change(config, member, f"Đã miễn báo cáo: {unit.name} — {period.title} (số {row.id})", done, row.id)
+
+
+def undone_answer(config: Config, member: StaffMember, unit_name: str, row: Excusal) -> Answer:
+    """The confirmation that an excusal was undone."""
+    period = period_by_id(config, row.period_id)
+    title = period.title if period else row.period_id
+    done = (f"Đã hoàn tác lần miễn báo cáo số {row.id}: {unit_name} ({row.unit_code}) lại phải nộp "
+            f"{title} ({row.period_id}) và được nhắc như các đơn vị khác.")
+    return _change(config, member, f"Đã hoàn tác số {row.id}: {unit_name} — {title}", done, None)
+
+
+def _change(config: Config, member: StaffMember, subject: str, done: str, undo_id: int | None) -> Answer:
+    text = text_templates.get_template("staff_change.txt.j2").render(
+        name=member.name, done=done, id=undo_id, undo_hint=undo_id is not None, mailbox=config.mailbox.address,
+    )
+    return Answer(subject, text)

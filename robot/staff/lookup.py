@@ -1,0 +1,34 @@
+"""The unit and period a staff member names: a unit by its code or (part of) its name, a period by its id."""
+
+from __future__ import annotations
+
+from parsers.labels import fold
+from robot.config import Config, Unit
+from robot.periods import Period, period_by_id
+from robot.units import unit_named
+
+
+def find_unit(config: Config, text: str) -> Unit | None:
+    """The unit ``text`` names: its code (any case), its full name, or a part only it has."""
+    words = text.split()
+    for word in words:
+        unit = config.unit_by_code(word.upper())
+        if unit is not None:
+            return unit
+    named = unit_named(config, text)
+    if named is not None:
+        return named
+    wanted = " ".join(fold(text).split())
+    if not wanted:
+        return None
+    matches = [u for u in config.units if f" {wanted} " in f" {' '.join(fold(u.name).split())} "]
+    return matches[0] if len(matches) == 1 else None
+
+
+def find_period(config: Config, words: tuple[str, ...]) -> tuple[int, Period] | None:
+    """The first word that is a period id (annual-2026), with its position."""
+    for index, word in enumerate(words):
+        period = period_by_id(config, word.lower())
+        if period is not None:
+            return index, period
+    return None

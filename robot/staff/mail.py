@@ -1,0 +1,98 @@
+"""Running a staff command that came by mail, inside the intake's transaction.
+
+Called only for a mail the intake believed: From a staff address, authenticated by a trusted
+server, not screened. Every command is audited (read-only ones too) and answered, threaded
+under the staff mail, with ``X-Report-Robot: staff``. A command that cannot be done — unknown,
+malformed, or a change asked by a viewer — is answered with the help text and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlmodel import Session
+
+from robot.config import Config, StaffMember
+from robot.outbox import Thread, enqueue
+from robot.staff import answers
+from robot.staff.answers import Answer
+from robot.staff.commands import CHANGES, Command, parse_command
+from robot.staff.excusals import Refused, excuse, undo
+from robot.staff.lookup import find_period, find_unit
+from robot.staff.situation import situation_answer
+from store import staff as store
+
+_NUMBER = re.compile(r"^#?(\d+)$")
+_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác"}
+
+
+def run_command(config: Config, session: Session, member: StaffMember, sender: str, subject: str,
+                thread: Thread, message_pk: int | None, now: dt.datetime) -> str:
+    """Do what the subject asks, audit it and queue the answer; a line for the log."""
+    command = parse_command(subject)
+    args: dict = {}
+    try:
+        if command.action in CHANGES and not member.may_change:
+            raise Refused(f"Lệnh “{_COMMAND_NAMES[command.action]}” chỉ dành cho cán bộ có quyền sửa đổi "
+                          "(editor).")
+        if command.action == "help" and command.problem:
+            raise Refused(command.problem)
+        answer = _answer(config, session, member, command, args, message_pk, now)
+    except Refused as refused:
+        args["refused"] = str(refused)
+        answer = answers.help_answer(config, member, now, problem=str(refused))
+    store.record_action(session, config.mailbox.address, sender, command.action,
+                        {"subject": subject[:300], **args}, now, message_pk)
+    enqueue(session, config, kind="staff", to=[sender], subject=answer.subject, text=answer.text,
+            html=answer.html, inline_images=answer.inline_images, attachments=answer.attachments,
+            now=now, thread=thread, message_pk=message_pk)
+    return f"staff {command.action} by {member.name}" + (f" refused: {args['refused']}" if "refused" in args else "")
+
+
+def _answer(config: Config, session: Session, member: StaffMember, command: Command, args: dict,
+            message_pk: int | None, now: dt.datetime) -> Answer:
+    words = command.words
+    if command.action == "help":
+        return answers.help_answer(config, member, now)
+    if command.action == "situation":
+        found = find_period(config, words)
+        if words and found is None:
+            raise Refused(f"Không có kỳ báo cáo “{' '.join(words)}” (ghi mã kỳ, ví dụ annual-{now.year}).")
+        args["period"] = found[1].id if found else None
+        return situation_answer(config, session.get_bind(), now)
+    if command.action == "unit":
+        unit = find_unit(config, " ".join(words))
+        if unit is None:
+            raise Refused(f"Không tìm thấy đơn vị “{' '.join(words)}” (ghi mã đơn vị hoặc tên đơn vị).")
+        args["unit"] = unit.code
+        return answers.unit_answer(config, session, member, unit)
+    if command.action == "excuse":
+        return _excuse(config, session, member, words, args, message_pk, now)
+    return _undo(config, session, member, words, args, now)
+
+
+def _excuse(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,
+            message_pk: int | None, now: dt.datetime) -> Answer:
+    found = find_period(config, words)
+    if found is None:
+        raise Refused("Lệnh “Miễn” cần mã kỳ báo cáo sau tên đơn vị, ví dụ: "
+                      f"Miễn {config.units[0].code} annual-{now.year} <lý do>.")
+    index, period = found
+    unit = find_unit(config, " ".join(words[:index]))
+    if unit is None:
+        raise Refused(f"Không tìm thấy đơn vị “{' '.join(words[:index])}” (ghi mã đơn vị hoặc tên đơn vị).")
+    row, new = excuse(config, session, unit, period, " ".join(words[index + 1:]), member.name, now, message_pk)
+    args.update(id=row.id, unit=unit.code, period=period.id, reason=row.reason, new=new)
+    return answers.excused_answer(config, member, unit, period, row, new)
+
+
+def _undo(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,
+          now: dt.datetime) -> Answer:
+    number = next((int(m.group(1)) for m in map(_NUMBER.match, words) if m), None)
+    if number is None:
+        raise Refused("Lệnh “Hoàn tác” cần số ghi trong thư xác nhận, ví dụ: Hoàn tác 12.")
+    row = undo(config, session, number, now)
+    args.update(id=row.id, unit=row.unit_code, period=row.period_id)
+    unit = config.unit_by_code(row.unit_code)
+    return answers.undone_answer(config, member, unit.name if unit else row.unit_code, row)

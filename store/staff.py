@@ -1,0 +1,90 @@
+"""The store's side of staff commands: excusals and the audit of staff actions.
+
+Named questions, scoped to one robot's mailbox like the rest of the store (``mailbox=None``
+for every mailbox, as the digest may ask).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from store.db import to_db_time
+from store.tables import Excusal, StaffAction, Submission
+
+
+def excused_units(session: Session, mailbox: str | None, period_id: str) -> set[str]:
+    """Codes of the units excused (and not undone) for a period."""
+    query = select(Excusal.unit_code).where(Excusal.period_id == period_id, col(Excusal.undone_at).is_(None))
+    if mailbox is not None:
+        query = query.where(Excusal.mailbox == mailbox)
+    return set(session.exec(query))
+
+
+def active_excusal(session: Session, mailbox: str, unit_code: str, period_id: str) -> Excusal | None:
+    """The unit's standing excusal for the period, if any."""
+    return session.exec(select(Excusal).where(
+        Excusal.mailbox == mailbox, Excusal.unit_code == unit_code, Excusal.period_id == period_id,
+        col(Excusal.undone_at).is_(None),
+    )).first()
+
+
+def add_excusal(session: Session, mailbox: str, unit_code: str, period_id: str, reason: str, by: str,
+                at: dt.datetime, message_pk: int | None) -> Excusal:
+    """Record that the unit is not expected for the period (the caller commits)."""
+    row = Excusal(mailbox=mailbox, unit_code=unit_code, period_id=period_id, reason=reason, by=by,
+                  at=to_db_time(at), message_pk=message_pk)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def excusal(session: Session, mailbox: str, excusal_id: int) -> Excusal | None:
+    """One excusal of this robot by its id."""
+    row = session.get(Excusal, excusal_id)
+    return row if row is not None and row.mailbox == mailbox else None
+
+
+def undo_excusal(session: Session, row: Excusal, at: dt.datetime) -> None:
+    """The unit is expected again for the period; the excusal stays on record as undone."""
+    row.undone_at = to_db_time(at)
+    session.add(row)
+    session.flush()
+
+
+def record_action(session: Session, mailbox: str, staff_email: str, action: str, args: dict,
+                  at: dt.datetime, message_pk: int | None) -> StaffAction:
+    """Audit one staff command (the caller commits)."""
+    row = StaffAction(mailbox=mailbox, staff_email=staff_email, action=action, args=args,
+                      at=to_db_time(at), message_pk=message_pk)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def unit_history(session: Session, mailbox: str, unit_code: str) -> list[Submission]:
+    """Every submission filed for the unit (unverified ones too), oldest first."""
+    return list(session.exec(select(Submission).where(
+        Submission.mailbox == mailbox, Submission.unit_code == unit_code,
+    ).order_by(col(Submission.received_at), col(Submission.id))))
+
+
+def unit_excusals(session: Session, mailbox: str, unit_code: str) -> list[Excusal]:
+    """Every excusal of the unit, undone ones too, oldest first."""
+    return list(session.exec(select(Excusal).where(
+        Excusal.mailbox == mailbox, Excusal.unit_code == unit_code,
+    ).order_by(col(Excusal.id))))
+
+
+def mark_action_undone(session: Session, mailbox: str, action: str, target_id: int, at: dt.datetime) -> None:
+    """Mark the audited action that made ``target_id`` (its args name it as ``id``) as undone."""
+    rows = session.exec(select(StaffAction).where(
+        StaffAction.mailbox == mailbox, StaffAction.action == action, col(StaffAction.undone_at).is_(None),
+    ).order_by(col(StaffAction.id).desc()))
+    for row in rows:
+        if row.args.get("id") == target_id:
+            row.undone_at = to_db_time(at)
+            session.add(row)
+            session.flush()
+            return
