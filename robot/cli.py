@@ -484,6 +484,47 @@ def accept(
 
 
 @app.command()
+def excuse(
+    ctx: typer.Context,
+    unit: Annotated[Optional[str], typer.Argument(help="Unit code (or name) to excuse.")] = None,
+    period: Annotated[Optional[str], typer.Argument(help="Period id, e.g. annual-2026.")] = None,
+    reason: Annotated[str, typer.Option(help="Why the unit is not expected (kept with the excusal).")] = "",
+    by: Annotated[Optional[str], typer.Option(help="Who excuses it (default: the login name).")] = None,
+    undo: Annotated[Optional[int], typer.Option("--undo", help="Undo the excusal with this id instead.")] = None,
+    now: NowOption = None,
+) -> None:
+    """Excuse a unit from reporting for a period (closed, merged …), or undo an excusal.
+
+    An excused unit is not reminded for the period and its `status --json` row carries
+    "excused": true. The same as the staff mail commands "Miễn" and "Hoàn tác"; audited.
+
+    Example: robot excuse PGD-TANAN annual-2025 --reason "Sáp nhập vào tỉnh Tây Ninh" --by nguyenvana
+    """
+    import getpass
+
+    from robot.staff.admin import excuse_by_admin, undo_by_admin
+    from robot.staff.excusals import Refused
+
+    config = ctx.obj.config()
+    moment = ctx.obj.clock(config, now)()
+    who = by or getpass.getuser()
+    try:
+        if undo is not None:
+            row = undo_by_admin(config, ctx.obj.engine(config), undo, who, moment)
+            typer.echo(f"Đã hoàn tác lần miễn số {row.id}: {row.unit_code} lại phải nộp kỳ {row.period_id}.")
+            return
+        if not unit or not period:
+            fail("Cần mã đơn vị và mã kỳ báo cáo, ví dụ: robot excuse PGD-TANAN annual-2025 --reason '…'", 2)
+        row, new = excuse_by_admin(config, ctx.obj.engine(config), unit, period, reason, who, moment)
+    except Refused as exc:
+        fail(f"Không thực hiện được: {exc}", 1)
+    if new:
+        typer.echo(f"Đã miễn {row.unit_code} kỳ {row.period_id} (số {row.id}); hoàn tác: robot excuse --undo {row.id}")
+    else:
+        typer.echo(f"{row.unit_code} đã được miễn kỳ {row.period_id} từ trước (số {row.id}); không thay đổi.")
+
+
+@app.command()
 def purge(
     ctx: typer.Context,
     before: Annotated[Optional[str], typer.Option(help="ISO date; default: now minus store.retention_days.")] = None,

@@ -78,10 +78,10 @@ def unit_excusals(session: Session, mailbox: str, unit_code: str) -> list[Excusa
 
 
 def mark_action_undone(session: Session, mailbox: str, action: str, target_id: int, at: dt.datetime) -> None:
-    """Mark the audited action that made ``target_id`` (its args name it as ``id``) as undone."""
+    """Mark the audited action that made ``target_id`` (the first whose args name it as ``id``) as undone."""
     rows = session.exec(select(StaffAction).where(
         StaffAction.mailbox == mailbox, StaffAction.action == action, col(StaffAction.undone_at).is_(None),
-    ).order_by(col(StaffAction.id).desc()))
+    ).order_by(col(StaffAction.id)))
     for row in rows:
         if row.args.get("id") == target_id:
             row.undone_at = to_db_time(at)
