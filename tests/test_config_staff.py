@@ -81,3 +81,17 @@ def test_every_staff_problem_is_reported_with_its_key_path(tmp_path: Path, raw: 
     for prefix in expected:
         assert any(p.startswith(prefix) for p in problems), (prefix, problems)
     assert len(problems) == len(expected), problems
+
+
+def test_robot_check_prints_a_staff_address_that_is_a_units(tmp_path: Path, raw: dict) -> None:
+    from typer.testing import CliRunner
+
+    from robot.cli import app
+
+    data = copy.deepcopy(raw)
+    data["staff"] = [{"name": "Lê Văn Tám", "role": "editor", "emails": [data["units"][2]["emails"][0]]}]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(path), "check"])
+    assert result.exit_code == 2
+    assert "staff.0.emails:" in result.output and "registered for units.2" in result.output
