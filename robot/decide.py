@@ -75,7 +75,7 @@ def decide(facts: Facts) -> Decision:
     if facts.authentication_failed:
         return Decision("unverified", file="unverified" if facts.own_report else None,
                         keep_foreign=facts.foreign_reports,
-                        reasons=("sender not authenticated; kept for staff, not answered",))
+                        reasons=("kept for staff, not answered",))
     if facts.own_report:
         outcome = "accepted" if facts.own_report_complete else "incomplete"
         reply = None if quiet else ("ack" if facts.own_report_complete else "incomplete")

@@ -275,6 +275,8 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
         intake.period = _period_for(config, session, intake, unit, intake.report)
         intake.check = validate(config, intake.report, unit.type)
     authentication = intake.authentication
+    if authentication is not None and authentication.failed:
+        intake.notes.append(f"sender not authenticated ({authentication.reason})")
     return Facts(
         screening_kind=screening.kind if screening else None,
         screening_reason=screening.reason if screening else "",

@@ -55,6 +55,7 @@ OUTCOME_WORDS = {
     "spam": "Thư rác",
     "calendar": "Lời mời lịch họp",
     "machine_sender": "Thư từ địa chỉ không nhận trả lời",
+    "staff-command": "Lệnh của cán bộ",
 }
 
 
