@@ -6,7 +6,11 @@ For each format: milliseconds per file for `parse_attachment` (what the robot do
 library alone (docx.Document(), openpyxl.load_workbook(read_only=True), xlrd.open_workbook,
 pypdf text extraction) and their ratio; then the cost of parsing in the killable worker; then
 signature validation of signed PDFs (pyHanko, with the tests' throw-away CA): cold (importing
-pyHanko and the first validation, in a fresh interpreter) and warm (each further file).
+pyHanko and the first validation, in a fresh interpreter) and warm (each further file); then OCR
+of a scanned page (the robot's template filled in, printed by LibreOffice, rasterised by pdftoppm
+at 150/200/300 dpi, a red seal, 1.2° tilt, grain, JPEG): CPU seconds per page (the worker's own
+and Tesseract's) and peak RSS (the Python process, and Tesseract's), each dpi in a fresh
+interpreter; and the first scan in a parse worker (the OCR modules are imported then).
 """
 
 from __future__ import annotations
@@ -97,6 +101,7 @@ def main() -> None:
           f"then {in_worker:.1f} ms per file vs {in_process:.1f} ms in-process "
           f"(+{in_worker - in_process:.1f} ms round trip)")
     signatures(schema, args.repeat)
+    ocr(schema, limits)
 
 
 _COLD = """
@@ -140,6 +145,95 @@ def signatures(schema, repeat: int) -> None:
         parse = per_file_ms(lambda: parse_attachment("f.pdf", changed, schema, limits), max(repeat // 4, 3))
         print(f"{'  same, a figure changed after signing':38} {'':>11} {'':>9} {warm:5.0f}ms {'':>15} {parse:11.0f}ms"
               "  (difference analysis; signed revision and file as sent both read)")
+
+
+_OCR = """
+import pathlib, resource, sys, time
+import cv2
+from parsers.ocr import preprocess
+from parsers.ocr.grid import erased, find_rules
+from parsers.ocr.page import prepared
+from parsers.registry import parse_attachment
+from robot.config import load_config
+from robot.memory import peak_rss_mib
+
+def cpu():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+schema = load_config(pathlib.Path(sys.argv[2])).schema()
+path, runs = pathlib.Path(sys.argv[1]), int(sys.argv[3])
+data = path.read_bytes()
+parse_attachment("scan.jpg", data, schema)  # the first also imports OpenCV, pytesseract
+own, children = cpu()
+started = time.perf_counter()
+for _ in range(runs):
+    (report,) = parse_attachment("scan.jpg", data, schema)
+after_own, after_children = cpu()
+print((after_own - own) / runs, (after_children - children) / runs, (time.perf_counter() - started) / runs,
+      peak_rss_mib(), len(report.values), len(report.uncertain))
+# The page as Tesseract gets it, for measuring Tesseract alone.
+from PIL import Image
+grey, _ = preprocess.straightened(prepared(__import__("numpy").asarray(Image.open(path).convert("RGB")), None))
+cv2.imwrite(str(path.with_suffix(".pgm")), erased(preprocess.whitened(grey), find_rules(preprocess.ink(grey, faint=True))))
+"""
+# Run from a small interpreter: a child's ru_maxrss starts at its parent's (fork), so Tesseract
+# is measured from here rather than from the worker or this benchmark.
+_TESSERACT = """
+import os, resource, subprocess, sys
+subprocess.run(["tesseract", sys.argv[1], "stdout", "-l", "vie", "--psm", "6"], capture_output=True, check=True,
+               env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def ocr(schema, limits: ParseLimits) -> None:
+    """OCR cost per scanned page at 150/200/300 dpi, and the first scan in a parse worker."""
+    import shutil
+
+    import numpy as np
+    from PIL import Image
+
+    from parsers.ocr.available import ocr_available
+    from tests.corpus.scans import degrade, documents
+
+    if not (ocr_available() and shutil.which("soffice") and shutil.which("pdftoppm")):
+        print("\nOCR: skipped (needs tesseract-ocr-vie, LibreOffice and poppler-utils)")
+        return
+    print("\nOCR of one scanned page (template filled in, red seal, 1.2° tilt, grain, JPEG; "
+          "OMP_THREAD_LIMIT=1; the page is read at 200 dpi whatever its scan)")
+    print(f"{'dpi':>4} {'CPU s/page':>10} {'worker':>7} {'tesseract':>9} {'wall s':>7} "
+          f"{'peak RSS MiB':>12} {'tesseract':>9}  figures read / not certain")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        printed = documents.to_pdf(documents.school_template(schema), work)
+        pages = {}
+        for dpi in (150, 200, 300):
+            rng = np.random.default_rng(dpi)
+            page = documents.rasterise(printed, dpi, work)[0]
+            page = degrade.jpeg(degrade.noise(degrade.rotate(degrade.stamp(page, (0.72, 0.62), rng, dpi=dpi),
+                                                             1.2), rng), 80)
+            path = work / f"scan-{dpi}.jpg"
+            Image.fromarray(page).save(path, format="JPEG", quality=90, dpi=(dpi, dpi))
+            pages[dpi] = path
+            shown = subprocess.run([sys.executable, "-c", _OCR, str(path), str(REPO / "config.yaml"), "3"],
+                                   cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+            own, child, wall, rss = map(float, shown[:4])
+            tesseract = float(subprocess.run([sys.executable, "-c", _TESSERACT, str(path.with_suffix(".pgm"))],
+                                             capture_output=True, text=True, check=True).stdout)
+            print(f"{dpi:4} {own + child:10.2f} {own:7.2f} {child:9.2f} {wall:7.2f} {rss:12.0f} "
+                  f"{tesseract:9.0f}  {shown[4]} / {shown[5]}")
+        data = pages[200].read_bytes()
+        worker = ParseWorker()
+        started = time.perf_counter()
+        worker.parse("scan.jpg", data, schema, limits, timeout=120)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        worker.parse("scan.jpg", data, schema, limits, timeout=120)
+        then = time.perf_counter() - started
+        print(f"worker, 200 dpi page: first scan {first:.1f} s wall (OpenCV and pytesseract imported), then "
+              f"{then:.1f} s; worker peak RSS {worker.peak_rss_mib} MiB")
+        worker.stop()
 
 
 if __name__ == "__main__":
