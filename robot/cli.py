@@ -228,8 +228,13 @@ def status(
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
     from robot.lock import lock_holder, lock_name
-    from robot.views import (LEFT_FOR_PEOPLE, heartbeat_table, left_for_people_table, status_table,
-                             unknown_senders_table)
+    from robot.views import (
+        LEFT_FOR_PEOPLE,
+        heartbeat_table,
+        left_for_people_table,
+        status_table,
+        unknown_senders_table,
+    )
     from store import queries
     from store.db import session as open_session
 

@@ -20,10 +20,10 @@ from store.db import from_db_time
 if TYPE_CHECKING:
     from robot.config import Config
     from robot.intake import Outcome
+    from robot.lock import Holder
     from robot.poll import PollResult
     from robot.reminders import PlannedReminder
     from robot.status import StatusRow
-    from robot.lock import Holder
     from store.tables import Message, PollState
 
 STATE_WORDS = {
