@@ -36,15 +36,19 @@ def read_column(pages: list[np.ndarray], crops: list[Crop], *, timeout: float,
                 whitelist: str | None) -> list[str]:
     """The text of each crop, read again out of its page ("" where a crop holds no ink).
 
-    A cut-out the column reading gave nothing for (Tesseract often passes over a lone "7" in a
-    column) is read once more on its own, as a single line — at most ``_ALONE`` of them.
+    A cut-out the column reading gave nothing for (Tesseract often passes over a lone "7" or "0"
+    in a column) is read once more on its own, at print size, as a line and then as a word — at
+    most ``_ALONE`` of them; it must still agree with the page reading to be taken.
     """
     pieces = [_piece(pages[crop.page], crop.box) for crop in crops]
     texts = _column_texts(pieces, timeout, whitelist)
     unread = [i for i, (piece, text) in enumerate(zip(pieces, texts)) if piece is not None and not text]
     for index in unread[:_ALONE]:
-        piece = cv2.resize(pieces[index], None, fx=_ENLARGE, fy=_ENLARGE, interpolation=cv2.INTER_CUBIC)
-        texts[index] = " ".join(w.text for w in read_words(piece, psm=7, timeout=timeout, whitelist=whitelist))
+        for psm in (7, 8):
+            texts[index] = " ".join(w.text for w in read_words(pieces[index], psm=psm, timeout=timeout,
+                                                               whitelist=whitelist))
+            if texts[index]:
+                break
     return texts
 
 

@@ -1,8 +1,8 @@
 """About twenty mails such as units really send, for the last closed and the open period.
 
 Complete templates (.xlsx, .docx), a late one, an incomplete one and its corrected resubmission,
-an edited template, an old .xls, a Word report with prose figures, a consistency breach, a scanned
-image, a forgotten attachment, an unknown sender and an out-of-office auto-reply; and what an
+an edited template, an old .xls, a Word report with prose figures, a consistency breach, a phone
+photo of the signed paper (read by OCR) and one too blurred to read, a forgotten attachment, an unknown sender and an out-of-office auto-reply; and what an
 office mailbox holds besides: an invitation from a school, and a school thanking the robot for
 its acknowledgement (an Outlook reply quoting it).
 """
@@ -13,12 +13,16 @@ import datetime as dt
 import email
 import email.policy
 import io
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from pathlib import Path
 
+import matplotlib
 from docx import Document
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from mailer.compose import SMTP_POLICY
 from parsers import template_text as text
@@ -31,8 +35,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLS = "application/vnd.ms-excel"
 JPEG = "image/jpeg"
-# The start of a JPEG file: what a phone photo of a signed page looks like to the robot.
-_PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 40
+_DPI = 200  # the page as a phone photographs it: about 200 pixels per inch of paper
+_FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu, with every Vietnamese letter
+_COLUMNS = (0.6, 4.6, 1.4)  # inches: Mã số, Chỉ tiêu, Số liệu
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ def _current_period_mail(config: Config, period: Period, now: dt.datetime) -> li
                 forms.edited_xlsx, "xlsx"),
         _report(config, period, units.take("don_vi_truc_thuoc"), ago(3, 14, 10), "Tệp Excel cũ (.xls)", _xls, "xls"),
         _photo(config, period, units.take("thpt"), ago(2, 10, 30)),
+        _photo(config, period, units.take("thpt"), ago(2, 11, 5), shaken=True),
         _no_attachment(config, period, units.take("thpt"), ago(2, 16, 55)),
         _stranger(config, period, named_by_stranger, ago(1, 21, 15)),
         _auto_reply(config, units.take("thpt"), ago(1, 11, 2)),
@@ -157,11 +163,58 @@ def _prose(schema, unit_type: str, values: dict, unit_name: str, period: str) ->
     return forms.prose_docx(schema, unit_type, values, unit_name, period, issuer=text.issuer(schema))
 
 
-def _photo(config: Config, period: Period, unit: Unit, received: dt.datetime) -> SeedMail:
-    return SeedMail("Chỉ gửi ảnh chụp bản giấy (không đọc được số liệu)", unit.emails[0], received, _mail(
+def _photo(config: Config, period: Period, unit: Unit, received: dt.datetime, *, shaken: bool = False) -> SeedMail:
+    """A phone photo of the signed, stamped paper form; ``shaken``: blurred past reading."""
+    values = report_values(config, unit, period.id)
+    picture = _photographed(config.schema().for_unit_type(unit.type), values, unit.name, period.title, shaken)
+    scenario = ("Ảnh chụp bị rung, mờ (không đọc được số liệu)" if shaken
+                else "Chỉ gửi ảnh chụp bản giấy đã ký, đóng dấu (số liệu đọc bằng OCR nếu máy có Tesseract)")
+    return SeedMail(scenario, unit.emails[0], received, _mail(
         config, unit.emails[0], unit.name, _subject(period, unit.name) + " (bản scan)", received,
         body="Kính gửi Sở,\nTrường gửi bản chụp báo cáo đã ký.\n",
-        attachments=[("bao-cao-da-ky.jpg", JPEG, _PHOTO)]))
+        attachments=[(f"IMG_{received:%Y%m%d_%H%M%S}.jpg", JPEG, picture)]))
+
+
+def _photographed(fields, values: dict, unit_name: str, period_title: str, shaken: bool) -> bytes:
+    """The template printed, filled in, signed and stamped, then photographed on a desk."""
+    font = lambda size, bold=False: ImageFont.truetype(  # noqa: E731
+        str(_FONTS / ("DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf")), int(size / 72 * _DPI))
+    page = Image.new("RGB", (int(8.27 * _DPI), int(11.69 * _DPI)), "white")
+    draw = ImageDraw.Draw(page)
+    line, x, y = int(0.25 * _DPI), int(1.0 * _DPI), int(0.8 * _DPI)
+    for words, bold in ((unit_name.upper(), True), (text.DOCUMENT_TYPE, True), (f"{text.UNIT_LABEL} {unit_name}", False),
+                        (f"{text.PERIOD_LABEL} {period_title}", False)):
+        draw.text((x, y), words, font=font(12, bold), fill="black")
+        y += line
+    edges = [x]
+    for inches in _COLUMNS:
+        edges.append(edges[-1] + int(inches * _DPI))
+    rows = [(text.CODE_HEADING, text.LABEL_HEADING, text.VALUE_HEADING)] + [
+        (spec.code, spec.label, str(forms.as_written(values[spec.key]))) for spec in fields
+        if spec.key in values and spec.type != "text"]
+    top = y = y + line // 2
+    for number, cells in enumerate(rows):
+        face = font(12, number == 0)
+        wrapped = [textwrap.wrap(cell, int((inches * _DPI - 30) / face.getlength("n"))) or [""]
+                   for cell, inches in zip(cells, _COLUMNS)]
+        for column, lines in enumerate(wrapped):
+            for index, words in enumerate(lines):
+                draw.text((edges[column] + 12, y + 8 + index * line), words, font=face, fill="black")
+        draw.line((edges[0], y, edges[-1], y), fill="black", width=3)
+        y += max(len(lines) for lines in wrapped) * line + 16
+    draw.line((edges[0], y, edges[-1], y), fill="black", width=3)
+    for edge in edges:
+        draw.line((edge, top, edge, y), fill="black", width=3)
+    draw.text((edges[2], y + line), text.SIGNER, font=font(12, True), fill="black")
+    seal = (edges[2] - 40, y + line // 2, edges[2] + 2 * line + 80, y + 3 * line + 40)
+    draw.ellipse(seal, outline=(200, 40, 50), width=8)  # the unit's red seal over the signature
+    desk = Image.new("RGB", (page.width + 300, page.height + 300), (120, 94, 72))
+    desk.paste(page.rotate(1.5, expand=True, fillcolor=(120, 94, 72)), (120, 110))
+    if shaken:
+        desk = desk.filter(ImageFilter.GaussianBlur(9))
+    buffer = io.BytesIO()
+    desk.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
 
 
 def _no_attachment(config: Config, period: Period, unit: Unit, received: dt.datetime) -> SeedMail:
