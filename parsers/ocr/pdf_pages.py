@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
 import pypdf
 from pypdf.errors import PyPdfError
 
+from parsers.ocr.pictures import page_of
 from parsers.ocr.scan import ScanPage
 from parsers.report import ParseError
 
@@ -34,7 +34,6 @@ def _pages(pdf: pypdf.PdfReader, filename: str, max_pixels: int) -> Iterator[Sca
             if pixels > max_pixels:
                 raise ParseError("limits", f"{filename}: page {number} holds a {pixels}-pixel picture")
             picture = page.images[name].image
-            picture = picture.convert("RGB" if picture.mode not in ("L", "1") else "L")
             turned = picture.rotate(-page.rotation, expand=True) if page.rotation % 360 else picture
             width_inches = float(page.mediabox.width) / _POINTS_PER_INCH
             if page.rotation % 180:
@@ -45,8 +44,7 @@ def _pages(pdf: pypdf.PdfReader, filename: str, max_pixels: int) -> Iterator[Sca
                 NotImplementedError, AssertionError) as exc:
             raise ParseError("corrupt", f"{filename}: the picture of page {number} cannot be decoded "
                                         f"({type(exc).__name__}: {exc})") from None
-        dpi = turned.size[0] / width_inches if width_inches > 0 else None
-        yield ScanPage(np.asarray(turned), dpi)
+        yield page_of(turned, turned.size[0] / width_inches if width_inches > 0 else None)
 
 
 def _largest_image(page: pypdf.PageObject) -> tuple[str, int] | None:

@@ -15,6 +15,7 @@ from parsers.report import ParseError
 
 # A phone photo is decoded at a reduced scale when far larger than a page needs (JPEG only).
 _ENOUGH_PIXELS = 3000 * 4000
+_LONGEST = 4200  # px: the long side of an A4 page at 360 dpi, more than reading at 200 dpi needs
 
 
 def picture_pages(data: bytes, *, filename: str, max_pixels: int) -> tuple[int, Iterator[ScanPage]]:
@@ -42,13 +43,27 @@ def _frames(image: Image.Image, frames: int, filename: str) -> Iterator[ScanPage
     for index in range(frames):
         try:
             image.seek(index)
+            width = image.size[0]
             if image.format == "JPEG" and image.size[0] * image.size[1] > _ENOUGH_PIXELS:
-                image.draft("RGB", (image.size[0] // 2, image.size[1] // 2))
-            page = ImageOps.exif_transpose(image).convert("RGB")
+                image.draft(image.mode, (image.size[0] // 2, image.size[1] // 2))  # decoded at half size
             dpi = _dpi(image)
+            if dpi is not None:
+                dpi *= image.size[0] / width
+            page = page_of(ImageOps.exif_transpose(image), dpi)
         except (OSError, ValueError, EOFError) as exc:
             raise ParseError("scanned", f"{filename}: page {index + 1} cannot be decoded ({exc})") from None
-        yield ScanPage(np.asarray(page), dpi)
+        yield page
+
+
+def page_of(picture: Image.Image, dpi: float | None) -> ScanPage:
+    """A decoded picture as a page: grey stays grey (a third of the memory), anything else RGB,
+    and a picture far larger than a page needs (a 600 dpi scan) reduced first."""
+    factor = -(-max(picture.size) // _LONGEST)
+    if factor > 1:
+        picture = picture.reduce(factor)
+        dpi = dpi / factor if dpi else None
+    grey = picture.mode in ("1", "L", "LA", "I", "I;16", "F")
+    return ScanPage(np.asarray(picture.convert("L" if grey else "RGB")), dpi)
 
 
 def _dpi(image: Image.Image) -> float | None:

@@ -30,6 +30,7 @@ from parsers.tables import Cell, Grid, GridReader, assemble, header_columns
 
 _SHORT = 3  # a line this short between two tables (a page number) does not part them
 _PAGE_SECONDS = 3.0  # what a page is expected to take before the first one is timed
+_SECOND_READING = 3.0  # seconds kept for reading the figures again after the last page
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,11 @@ def read_scan(pages: Iterable[ScanPage], schema: Schema, limits: ParseLimits, *,
     deadline = started + limits.ocr_seconds
     read: list[PageText] = []
     warnings: list[str] = []
-    slowest = _PAGE_SECONDS
+    slowest = 0.0  # the longest a page has taken so far
     for index, page in enumerate(pages):
         if index >= limits.max_ocr_pages:
             break
-        if read and time.monotonic() + slowest > deadline:
+        if read and time.monotonic() + (slowest or _PAGE_SECONDS) + _SECOND_READING > deadline:
             warnings.append(f"bản quét: chỉ kịp đọc {len(read)} trang đầu trong {total_pages} trang")
             break
         before = time.monotonic()
@@ -81,11 +82,11 @@ def read_scan(pages: Iterable[ScanPage], schema: Schema, limits: ParseLimits, *,
         except OcrFailed:
             warnings.append(f"bản quét: không đọc được trang {index + 1}")
             continue
-        slowest = max(slowest if len(read) == 1 else 0, time.monotonic() - before)
+        slowest = max(slowest, time.monotonic() - before)
     if total_pages > limits.max_ocr_pages and len(read) == limits.max_ocr_pages:
         warnings.append(f"bản quét: chỉ đọc {limits.max_ocr_pages} trang đầu trong {total_pages} trang")
     walk = _walk(read, schema)
-    report = _certain(walk, read, schema, filename, timeout=max(5.0, _remaining(deadline + 10)))
+    report = _certain(walk, read, schema, filename, deadline=max(deadline, time.monotonic() + _SECOND_READING))
     report.warnings[:0] = warnings
     return report
 
@@ -225,15 +226,15 @@ def _note_codes(walk: _Walk, rows: list[list[Cell]]) -> None:
 
 
 def _certain(walk: _Walk, pages: list[PageText], schema: Schema, filename: str, *,
-             timeout: float) -> ParsedReport:
+             deadline: float) -> ParsedReport:
     """The report of what both readings agree on; the rest of the fields found are uncertain."""
     specs = {spec.key: spec for spec in schema.fields}
     found = [f for grid in walk.grids for f in grid.found] + walk.prose
     pictures = [page.clean for page in pages]
     figures = [f for f in found if specs[f.key].type == "int" and f.source in walk.places]
     words = [f for f in found if specs[f.key].type != "int" and f.source in walk.places]
-    second = _read_again(pictures, figures, walk, timeout, FIGURE_CHARACTERS)
-    second |= _read_again(pictures, words, walk, timeout, None)
+    second = _read_again(pictures, figures, walk, deadline, FIGURE_CHARACTERS)
+    second |= _read_again(pictures, words, walk, deadline, None)
     doubtful: set[str] = set()
     kept: dict[int, FoundValue] = {}
     for value in found:
@@ -257,11 +258,11 @@ def _certain(walk: _Walk, pages: list[PageText], schema: Schema, filename: str, 
     return report
 
 
-def _read_again(pictures: list[np.ndarray], values: list[FoundValue], walk: _Walk, timeout: float,
+def _read_again(pictures: list[np.ndarray], values: list[FoundValue], walk: _Walk, deadline: float,
                 whitelist: str | None) -> dict[int, str]:
     """The second reading of each value, by the value's id (none where Tesseract failed)."""
     try:
-        texts = read_column(pictures, [walk.places[f.source] for f in values], timeout=timeout,
+        texts = read_column(pictures, [walk.places[f.source] for f in values], deadline=deadline,
                             whitelist=whitelist)
     except OcrFailed:
         return {}

@@ -9,6 +9,7 @@ the figure is taken.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import cv2
@@ -22,6 +23,7 @@ _GAP = 28  # white rows between two cut-outs: more than Tesseract joins into one
 _PAD = 12
 _ENLARGE = 1.5
 _ALONE = 8  # cut-outs read again one by one, per document
+_LAST_SECOND = 1.0  # a run is not started with less time than this left
 
 
 @dataclass(frozen=True)
@@ -32,24 +34,31 @@ class Crop:
     box: Box
 
 
-def read_column(pages: list[np.ndarray], crops: list[Crop], *, timeout: float,
+def read_column(pages: list[np.ndarray], crops: list[Crop], *, deadline: float,
                 whitelist: str | None) -> list[str]:
     """The text of each crop, read again out of its page ("" where a crop holds no ink).
 
     A cut-out the column reading gave nothing for (Tesseract often passes over a lone "7" or "0"
     in a column) is read once more on its own, at print size, as a line and then as a word — at
-    most ``_ALONE`` of them; it must still agree with the page reading to be taken.
+    most ``_ALONE`` of them, and none once ``deadline`` (``time.monotonic()``) is near; it must
+    still agree with the page reading to be taken.
     """
     pieces = [_piece(pages[crop.page], crop.box) for crop in crops]
-    texts = _column_texts(pieces, timeout, whitelist)
+    texts = _column_texts(pieces, _left(deadline), whitelist)
     unread = [i for i, (piece, text) in enumerate(zip(pieces, texts)) if piece is not None and not text]
     for index in unread[:_ALONE]:
         for psm in (7, 8):
-            texts[index] = " ".join(w.text for w in read_words(pieces[index], psm=psm, timeout=timeout,
+            if deadline - time.monotonic() < _LAST_SECOND:
+                return texts
+            texts[index] = " ".join(w.text for w in read_words(pieces[index], psm=psm, timeout=_left(deadline),
                                                                whitelist=whitelist))
             if texts[index]:
                 break
     return texts
+
+
+def _left(deadline: float) -> float:
+    return max(_LAST_SECOND, deadline - time.monotonic())
 
 
 def _piece(page: np.ndarray, box: Box) -> np.ndarray | None:

@@ -169,3 +169,13 @@ def _figure_box(page: np.ndarray, figure: str) -> tuple[int, int]:
     words = read_words(page[..., 0], psm=6, timeout=30)
     word = next(w for w in words if w.text == figure)
     return word.box.x, word.box.y
+
+
+def test_a_long_scan_stops_at_the_time_budget_with_what_it_read(schema, page):
+    """GIVEN a three-page TIFF and too little OCR time for more than one page THEN the first
+    page's figures are kept and the report says how far it got (no worker killed, no page lost)."""
+    others = [Image.fromarray(report_page(ROWS[:2])), Image.fromarray(report_page(ROWS[:1]))]
+    data = encoded(page, "TIFF", compression="tiff_lzw", save_all=True, append_images=others)
+    (report,) = parse_attachment("scan.tif", data, schema, ParseLimits(ocr_seconds=1))
+    assert values(report) == READ
+    assert report.warnings == ["bản quét: chỉ kịp đọc 1 trang đầu trong 3 trang"]
