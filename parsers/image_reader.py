@@ -32,7 +32,7 @@ def read_image(data: bytes, schema: Schema, limits: ParseLimits | None = None, *
                filename: str = "") -> ParsedReport:
     """A picture file: each of its pages (a TIFF may hold several) read by OCR."""
     limits = limits or ParseLimits()
-    _need_ocr(filename, "is a picture")
+    _need_ocr(limits, filename, "is a picture")
     from parsers.ocr.pictures import picture_pages
 
     count, pages = picture_pages(data, filename=filename, max_pixels=limits.max_image_pixels)
@@ -42,7 +42,7 @@ def read_image(data: bytes, schema: Schema, limits: ParseLimits | None = None, *
 def read_scanned_pdf(pdf: pypdf.PdfReader, schema: Schema, limits: ParseLimits, *,
                      filename: str = "") -> ParsedReport:
     """A PDF without a text layer: the picture on each page read by OCR."""
-    _need_ocr(filename, "has no text layer (a scan or a photo)")
+    _need_ocr(limits, filename, "has no text layer (a scan or a photo)")
     from parsers.ocr.pdf_pages import pdf_pages
 
     count, pages = pdf_pages(pdf, filename=filename, max_pixels=limits.max_image_pixels)
@@ -51,7 +51,7 @@ def read_scanned_pdf(pdf: pypdf.PdfReader, schema: Schema, limits: ParseLimits, 
 
 def read_docx_pictures(data: bytes, schema: Schema, limits: ParseLimits, *, filename: str = "") -> ParsedReport:
     """A Word file holding only pictures (pages scanned and pasted in): each picture read by OCR."""
-    _need_ocr(filename, "holds pictures but no text")
+    _need_ocr(limits, filename, "holds pictures but no text")
     with open_zip(data, limits) as archive:
         names = sorted((n for n in archive.namelist() if _MEDIA.match(n)), key=_natural)
         pictures = [archive.read(name) for name in names[: limits.max_ocr_pages]]
@@ -76,7 +76,9 @@ def _read(pages: Iterator[ScanPage], count: int, schema: Schema, limits: ParseLi
     return report
 
 
-def _need_ocr(filename: str, what: str) -> None:
+def _need_ocr(limits: ParseLimits, filename: str, what: str) -> None:
+    if not limits.read_scans:
+        raise ParseError("scanned", f"{filename} {what}; scans are not read (ParseLimits.read_scans)")
     if not ocr_available():
         raise ParseError("scanned", f"{filename} {what}; OCR (tesseract-ocr-vie) is not installed")
 

@@ -32,6 +32,9 @@ class ParseLimits:
     max_pages: int = 50  # PDF pages read
     max_members: int = 20  # files read from a .zip archive
     convert_seconds: float = 20  # LibreOffice conversion of one .doc
+    # Scans and photos are read by OCR (where Tesseract is installed); False refuses them as
+    # "scanned" without reading (a mail whose Word file was already read, an admin's choice).
+    read_scans: bool = True
     max_ocr_pages: int = 10  # scanned pages read by OCR per file; the rest skipped with a warning
     # OCR time per file: no page is started past it (a page takes ~2.5 s at 200 dpi), so a long
     # scan ends with the pages read rather than with the worker killed at the parse timeout.

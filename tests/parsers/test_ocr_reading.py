@@ -155,6 +155,13 @@ def test_without_tesseract_scans_are_refused_as_today(schema, page, monkeypatch)
         assert caught.value.reason == "scanned", name
 
 
+def test_scans_can_be_left_unread(schema, page):
+    """GIVEN the robot asks for scans not to be read (its Word file was read already) THEN 'scanned'."""
+    with pytest.raises(ParseError) as caught:
+        parse_attachment("scan.png", encoded(page, "PNG"), schema, ParseLimits(read_scans=False))
+    assert caught.value.reason == "scanned"
+
+
 def test_a_huge_picture_is_refused_before_it_is_decoded(schema):
     data = encoded(np.full((3000, 2000, 3), 255, np.uint8), "PNG")
     with pytest.raises(ParseError) as caught:
