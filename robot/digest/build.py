@@ -59,7 +59,7 @@ def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
         left = left_for_people(config, session, now)
     periods = period_figures(config, frame, periods_due)
     local = now.astimezone(config.tz)
-    charts = {_chart_name(f): chart_png(f, config.targets.students_percent) for f in periods}
+    charts = {_chart_name(f): chart_png(f, config.targets.students_percent) for f in _charted(periods, now)}
     documents = {f"tong-hop-{local:%Y-%m-%d}.xlsx": (XLSX, digest_workbook(config, periods))}
     for figures in periods:
         documents[f"du-thao-bao-cao-{figures.period.id}.docx"] = (DOCX, summary_report_docx(config, figures))
@@ -74,8 +74,8 @@ def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
     return Digest(
         now=now, subject=subject, periods=periods, attention=attention, left=left, charts=charts,
         documents=documents, text=text_templates.get_template("digest.txt.j2").render(**context),
-        html_mail=html.render(**context, images={f.period.id: f"cid:{_cid(f)}" for f in periods}),
-        html_file=html.render(**context, images={f.period.id: _chart_name(f) for f in periods}),
+        html_mail=html.render(**context, images={f.period.id: f"cid:{_cid(f)}" for f in _charted(periods, now)}),
+        html_file=html.render(**context, images={f.period.id: _chart_name(f) for f in _charted(periods, now)}),
     )
 
 
@@ -97,11 +97,21 @@ def queue_digest(config: Config, engine: Engine, digest: Digest) -> None:
         enqueue(
             session, config, kind="digest", to=list(config.digest.recipients), subject=digest.subject,
             text=digest.text, html=digest.html_mail, now=digest.now, auto_submitted="auto-generated",
-            inline_images=[(_cid(f), digest.charts[_chart_name(f)]) for f in digest.periods],
+            inline_images=[(_cid(f), digest.charts[_chart_name(f)]) for f in _charted(digest.periods, digest.now)],
             attachments=[Attachment(filename=name, content_type=kind, data=data)
                          for name, (kind, data) in digest.documents.items()],
         )
         session.commit()
+
+
+def _charted(periods: list[PeriodFigures], now: dt.datetime) -> list[PeriodFigures]:
+    """The periods the digest is about now, which get a chart: the open one and the last closed one.
+
+    Older periods kept in the digest by ``digest.recent_days`` keep their tables and files; a
+    chart costs a tenth of a second of drawing each.
+    """
+    closed = [f for f in periods if f.period.deadline <= now]
+    return closed[-1:] + [f for f in periods if f.period.deadline > now]
 
 
 def _chart_name(figures: PeriodFigures) -> str:

@@ -9,6 +9,9 @@ from robot.digest.figures import PeriodFigures
 
 WIDTH = 12.0  # inches, at 100 dpi
 MARGIN_TOP, MARGIN_BOTTOM = 0.6, 0.9  # inches: the title above, the wrapped type names below
+PERCENT_TICKS, PERCENT_LABELS = [0, 25, 50, 75, 100], ["0 %", "25 %", "50 %", "75 %", "100 %"]
+# A title placed by hand: matplotlib otherwise measures every tick label to lift it above them.
+TITLE_Y = 1.02
 
 
 def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
@@ -20,7 +23,8 @@ def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
     groups = figures.by_type + [figures.total]
     height = 0.55 * len(groups) + 2.4
     figure = Figure(figsize=(WIDTH, height), dpi=100)
-    # Fixed panel positions: tight_layout measured every label and cost half the drawing time.
+    # Fixed panel positions, percent signs on the ticks instead of axis labels: tight_layout and
+    # label placement measured every tick label and cost most of the drawing time.
     bottom, top = MARGIN_BOTTOM / height, 1 - MARGIN_TOP / height
     left = figure.add_axes((0.17, bottom, 0.33, top - bottom))
     right = figure.add_axes((0.58, bottom, 0.40, top - bottom))
@@ -32,8 +36,8 @@ def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
     left.set_yticks(list(rows), [textwrap.fill(g.label, 28) for g in groups], fontsize=8)
     left.invert_yaxis()
     left.set_xlim(0, 100)
-    left.set_xlabel("%")
-    left.set_title("Tỷ lệ báo cáo theo loại đơn vị", fontsize=10)
+    left.set_xticks(PERCENT_TICKS, PERCENT_LABELS)
+    left.set_title("Tỷ lệ báo cáo theo loại đơn vị", fontsize=10, y=TITLE_Y)
     left.legend(fontsize=7, loc="lower right")
 
     covered = [g for g in figures.by_type if g.key in figures.student_types] + [figures.total]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from robot.config import Config
+from robot.digest.frames import map_distinct
 from robot.periods import Period, all_periods, open_period
 from robot.status import STATES
 
@@ -168,7 +169,7 @@ def with_targets(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
     units["students_reached"], units["students_total"] = reached.where(students, 0), total.where(students, 0)
     units["students_share"] = (100 * reached / total.where(total > 0)).where(students)
     integration = units.get(targets.integration_field, pd.Series(None, index=units.index, dtype=object))
-    said = complete & integration.map(lambda value: isinstance(value, bool)).astype(bool)
+    said = complete & map_distinct(integration, lambda value: isinstance(value, bool), empty=False).astype(bool)
     units["integration_reported"] = said
     units["integrated"] = said & integration.isin([True])
     units["late"] = units["on_time"].isin([False])
@@ -180,7 +181,8 @@ def _ints(units: pd.DataFrame, key: str) -> pd.Series:
     values = units.get(key)
     if values is None:
         return pd.Series(float("nan"), index=units.index)
-    return pd.to_numeric(values.map(lambda value: value if type(value) is int else None), errors="coerce")
+    whole = map_distinct(values, lambda value: float(value) if type(value) is int else float("nan"), empty=float("nan"))
+    return whole.astype(float)
 
 
 def _group(key: str, label: str, row: pd.Series) -> GroupFigures:
@@ -197,11 +199,16 @@ def _lists(config: Config, rows: pd.DataFrame) -> dict[str, UnitList]:
     selections = {state: rows["state"] == state for state in ("missing", "incomplete", "unreadable", "unverified")}
     selections |= {"late": rows["late"], "below_target": below}
     labels = {f.key: f"{f.code} — {f.label}" for f in config.fields}
-    return {name: _unit_list(rows[selected], labels) for name, selected in selections.items()}
+    listed = rows[_LIST_COLUMNS]
+    return {name: _unit_list(listed, selected, labels) for name, selected in selections.items()}
 
 
-def _unit_list(rows: pd.DataFrame, labels: dict[str, str]) -> UnitList:
-    shown = rows.head(LISTED_UNITS)
+_LIST_COLUMNS = ["code", "name", "contact_name", "contact_phone", "emails", "received_at", "missing", "invalid",
+                 "students_share"]
+
+
+def _unit_list(rows: pd.DataFrame, selected: pd.Series, labels: dict[str, str]) -> UnitList:
+    shown = rows[selected.to_numpy()].head(LISTED_UNITS)
     lines = [
         UnitLine(
             code=row.code, name=row.name, contact_name=row.contact_name, contact_phone=row.contact_phone,
@@ -211,4 +218,4 @@ def _unit_list(rows: pd.DataFrame, labels: dict[str, str]) -> UnitList:
         )
         for row in shown.itertuples(index=False)
     ]
-    return UnitList(lines, len(rows))
+    return UnitList(lines, int(selected.sum()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,16 +55,15 @@ def read_reports(config: Config, connection: Connection, periods: Sequence[Perio
     only_unverified = ~filed & rows["u_state"].notna()
     for name in ("state", "received_at", "missing", "invalid"):
         rows[name] = rows[name].where(~only_unverified, rows[f"u_{name}"])
-    unreadable_keys = set(zip(unreadable["period_id"], unreadable["unit_code"]))
-    is_unreadable = pd.Series([key in unreadable_keys for key in zip(rows["period_id"], rows["code"])],
-                              index=rows.index, dtype=bool)
-    rows.loc[~filed & ~only_unverified, "state"] = np.where(is_unreadable[~filed & ~only_unverified],
-                                                            "unreadable", "missing")
+    unreadable = unreadable.rename(columns={"unit_code": "code"}).drop_duplicates().assign(unreadable=True)
+    is_unreadable = rows[keys].merge(unreadable, on=keys, how="left")["unreadable"].eq(True).to_numpy()
+    nothing_filed = (~filed & ~only_unverified).to_numpy()
+    rows.loc[nothing_filed, "state"] = np.where(is_unreadable[nothing_filed], "unreadable", "missing")
     rows["on_time"] = rows["on_time"].astype(object).where(filed, None)
     rows["version"] = rows["version"].astype("Int64")
     rows["received_at"] = rows["received_at"].dt.tz_convert(config.timezone)
     for name in ("missing", "invalid"):
-        rows[name] = _json_column(rows[name], default=[])
+        rows[name] = map_distinct(rows[name], _loads, empty=[])
     values = _pivot_figures(figures, [f.key for f in config.fields])
     rows = rows.join(values, on="id")
     return rows[UNIT_COLUMNS + REPORT_COLUMNS + [f.key for f in config.fields]]
@@ -72,12 +71,15 @@ def read_reports(config: Config, connection: Connection, periods: Sequence[Perio
 
 def _expected_units(config: Config, periods: Sequence[Period]) -> pd.DataFrame:
     """A row per unit active on each period's due day (DESIGN §1), periods in order, units in config order."""
-    records = [
-        (period.id, unit.code, unit.name, unit.type, config.unit_types.get(unit.type, unit.type),
-         unit.contact.name, unit.contact.phone, ", ".join(unit.emails))
-        for period in periods for unit in config.units if unit.active_on(period.due_day)
-    ]
-    return pd.DataFrame.from_records(records, columns=UNIT_COLUMNS)
+    units = pd.DataFrame.from_records(
+        [(unit.code, unit.name, unit.type, config.unit_types.get(unit.type, unit.type), unit.contact.name,
+          unit.contact.phone, ", ".join(unit.emails)) for unit in config.units],
+        columns=UNIT_COLUMNS[1:])
+    frames = [units[[unit.active_on(period.due_day) for unit in config.units]].assign(period_id=period.id)
+              for period in periods]
+    if not frames:
+        return pd.DataFrame(columns=UNIT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[UNIT_COLUMNS]
 
 
 def _in_scope(query: Select, column, mailbox: str | None) -> Select:
@@ -129,25 +131,31 @@ def _renamed(reports: pd.DataFrame, prefix: str) -> pd.DataFrame:
 
 
 def _pivot_figures(figures: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Figures in long form (submission, key, JSON text) as one column per key, values decoded."""
+    """Figures in long form (submission, key, JSON text) as one column per key, values decoded.
+
+    Each distinct JSON text is decoded once; the pivot moves integer codes, not Python objects.
+    """
     rows, submission_ids = pd.factorize(figures["submission_id"])
     columns = pd.Index(keys).get_indexer(figures["key"])
-    known = columns >= 0  # a figure whose key left the config is not shown
-    grid = np.full((len(submission_ids), len(keys)), None, dtype=object)
-    grid[rows[known], columns[known]] = figures["value"].to_numpy(dtype=object)[known]
-    decoded = {key: _json_column(pd.Series(grid[:, index]), default=None).to_numpy()
-               for index, key in enumerate(keys)}
-    return pd.DataFrame(decoded, index=pd.Index(submission_ids, dtype="float64", name="id"), columns=keys)
-
-
-def _json_column(texts: pd.Series, default) -> pd.Series:
-    """JSON texts decoded, each distinct text once (a figure column repeats few values); absent → default."""
-    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-    decoded = np.empty(len(uniques) + 1, dtype=object)
-    for index, text in enumerate(uniques):  # one by one: numpy would read a list of lists as 2-D
+    codes, texts = pd.factorize(figures["value"], use_na_sentinel=True)
+    decoded = np.empty(len(texts) + 1, dtype=object)  # the last entry (code -1): no figure
+    for index, text in enumerate(texts):
         decoded[index] = _loads(text)
-    decoded[-1] = default
-    return pd.Series(decoded[codes], index=texts.index, dtype=object)
+    known = columns >= 0  # a figure whose key left the config is not shown
+    grid = np.full((len(submission_ids), len(keys)), -1, dtype=np.intp)
+    grid[rows[known], columns[known]] = codes[known]
+    return pd.DataFrame({key: decoded[grid[:, index]] for index, key in enumerate(keys)},
+                        index=pd.Index(submission_ids, dtype="float64", name="id"), columns=keys)
+
+
+def map_distinct(values: pd.Series, function: Callable[[object], object], empty: object = None) -> pd.Series:
+    """``values.map(function)`` calling it once per distinct value (figures repeat a lot); NA → ``empty``."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    for index, value in enumerate(uniques):  # one by one: numpy would read a list of lists as 2-D
+        mapped[index] = function(value)
+    mapped[-1] = empty
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
 def _loads(text) -> object:

@@ -2,19 +2,23 @@
 
 The robot records such mail and never answers it: a question in a reply to an acknowledgement, an
 invitation from a school, a message whose intake kept failing. The digest lists the last week's
-so that someone reads them, and says how many replies wait for a cap to allow them.
+so that someone reads them — a reply with the first lines its sender wrote, a quarantined mail
+with why it failed — and says how many replies wait for a cap to allow them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session
 
+from mailer.incoming import read_message
 from robot.config import Config
 from store import queries
 from store.db import from_db_time, to_db_time
+from store.tables import Message
 
 WINDOW = dt.timedelta(days=7)
 EXCERPT_LINES, EXCERPT_CHARS = 4, 400
@@ -46,17 +50,24 @@ def left_for_people(config: Config, session: Session, now: dt.datetime) -> LeftF
     since = to_db_time(now - WINDOW)
     mailbox = None if config.digest.scope == "all" else config.mailbox.address
 
-    def letters(outcome: str, excerpt: bool) -> list[Letter]:
-        return [Letter(from_db_time(m.received_at).astimezone(config.tz), m.sender, m.subject,
-                       first_lines(m.detail) if excerpt else "")
+    def letters(outcome: str, excerpt) -> list[Letter]:
+        return [Letter(from_db_time(m.received_at).astimezone(config.tz), m.sender, m.subject, excerpt(m))
                 for m in queries.messages_with_outcome(session, mailbox, outcome, since=since)]
 
     return LeftForPeople(
-        not_for_robot=letters("not-for-robot", excerpt=False),
-        replies=letters("reply-to-robot", excerpt=True),
-        quarantined=letters("quarantined", excerpt=True),
+        not_for_robot=letters("not-for-robot", lambda message: ""),
+        replies=letters("reply-to-robot", own_words),
+        quarantined=letters("quarantined", lambda message: first_lines(message.detail)),
         held_back=queries.outbox_counts(session, config.mailbox.address).get("deferred", 0),
     )
+
+
+def own_words(message: Message) -> str:
+    """The first lines the sender wrote (quotes of the robot's mail left out), read from the archived mail."""
+    path = Path(message.archive_path) if message.archive_path else None
+    if path is None or not path.is_file():  # purged past retention
+        return ""
+    return first_lines(read_message(path.read_bytes()).own_text)
 
 
 def first_lines(text: str) -> str:

@@ -43,6 +43,3 @@ def yes_no(value: object) -> str:
     """True → "Có", False → "Không", anything else (not given) → ""."""
     return "Có" if value is True else "Không" if value is False else ""
 
-
-def on_time_word(value: object) -> str:
-    return "Đúng hạn" if value is True else "Muộn" if value is False else ""

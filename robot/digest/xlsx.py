@@ -15,6 +15,7 @@ import math
 import re
 import zipfile
 from collections.abc import Sequence
+from itertools import chain, repeat
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -35,6 +36,8 @@ _TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
 _LOOKS_ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Cell format index → its attribute (index 0, the default, needs none).
+_STYLE_ATTRIBUTES = np.array([""] + [f' s="{index}"' for index in range(1, 2 * len(BASES))], dtype=object)
 
 
 @dataclass
@@ -89,11 +92,13 @@ def _sheet_xml(sheet: Sheet, strings: dict[str, int], selected: bool) -> str:
     if sheet.row_styles is not None:
         bases = np.array([BASES.index(style) for style in sheet.row_styles], dtype=np.intp)
     styled = width if sheet.styled_columns is None else sheet.styled_columns
-    header = "".join(f'<c r="{column_letter(index)}1"{_tail(title, strings, 1)}'
+    header = "".join(_column_cells(column_letter(index), ["1"], [title], strings, np.ones(1, dtype=np.intp))[0]
                      for index, (title, _) in enumerate(sheet.headers))
     cells = [_column_cells(column_letter(index), row_numbers, values, strings, bases if index < styled else None)
              for index, values in enumerate(sheet.columns)]
-    body = "".join(f'<row r="{number}">{"".join(row)}</row>' for number, *row in zip(row_numbers, *cells))
+    # Row tags as two more columns: one join over every piece, all in C.
+    opening = [f'<row r="{number}">' for number in row_numbers]
+    body = "".join(chain.from_iterable(zip(opening, *cells, repeat("</row>", sheet.rows))))
     cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
                    for i, (_, w) in enumerate(sheet.headers, start=1))
     parts = [
@@ -109,39 +114,44 @@ def _sheet_xml(sheet: Sheet, strings: dict[str, int], selected: bool) -> str:
 def _column_cells(letter: str, rows: list[str], values: Sequence, strings: dict[str, int],
                   bases: np.ndarray | None) -> list[str]:
     """Each row's cell of one column ("" for an empty unstyled cell), built from its distinct values."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    if bases is None or not bases.any():
-        tails = [_tail(value, strings, 0) for value in uniques] + [""]
-        cell_tails = [tails[code] for code in codes.tolist()]
-    else:
-        # One row of tails per row style; the last column is the empty cell (filled when styled).
-        table = np.empty((len(BASES), len(uniques) + 1), dtype=object)
-        for base in range(len(BASES)):
-            for index, value in enumerate(uniques):
-                table[base, index] = _tail(value, strings, base)
-            table[base, -1] = f' s="{2 * base}"/>' if base else ""
-        cell_tails = table[bases, codes].tolist()
-    return [f'<c r="{letter}{row}"{tail}' if tail else "" for row, tail in zip(rows, cell_tails)]
+    codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values, dtype=object),
+                                  use_na_sentinel=True)
+    tails, quotes = _distinct_cells(np.asarray(uniques, dtype=object), strings)
+    cell_tails = tails[codes].tolist()  # code -1 (empty) takes the last entry: None
+    if bases is None and not quotes.any():
+        return [f'<c r="{letter}{row}"{tail}' if tail else "" for row, tail in zip(rows, cell_tails)]
+    styles = _STYLE_ATTRIBUTES[(0 if bases is None else 2 * bases) + quotes[codes]].tolist()
+    return [f'<c r="{letter}{row}"{style}{tail}' if tail else f'<c r="{letter}{row}"{style}/>' if style else ""
+            for row, style, tail in zip(rows, styles, cell_tails)]
 
 
-def _tail(value, strings: dict[str, int], base: int) -> str:
-    """The rest of a cell after its reference: type, style and value."""
-    if isinstance(value, str):
-        style = 2 * base + formula_like(value)
-        index = strings.setdefault(value, len(strings))
-        return f' t="s"{_style(style)}><v>{index}</v></c>'
+def _distinct_cells(uniques: np.ndarray, strings: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct value, its cell after the reference and style (type and value), and whether it
+    needs the quote prefix; one more entry for the empty cell (None, no prefix)."""
+    tails = np.empty(len(uniques) + 1, dtype=object)
+    quotes = np.zeros(len(uniques) + 1, dtype=np.intp)
+    is_text = np.array([type(value) is str for value in uniques], dtype=bool)
+    texts = np.flatnonzero(is_text)
+    if len(texts):  # a few list comprehensions: a column may hold 45,000 distinct names
+        values = uniques[texts].tolist()
+        indices = [strings.setdefault(value, len(strings)) if value else None for value in values]
+        tails[texts] = [f' t="s"><v>{index}</v></c>' if index is not None else None for index in indices]
+        # The first character rules most texts out without the regular expression.
+        quotes[texts] = [bool(value) and (value[0] in "=+-@" or value[0].isspace()) and formula_like(value)
+                         for value in values]
+    for index in np.flatnonzero(~is_text):
+        tails[index] = _number_tail(uniques[index])
+    return tails, quotes
+
+
+def _number_tail(value) -> str | None:
     if isinstance(value, (bool, np.bool_)):
         raise TypeError("write yes/no as words, not as a boolean cell")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        if not math.isfinite(value):
-            return f"{_style(2 * base)}/>" if base else ""
-        return f"{_style(2 * base)}><v>{value!r}</v></c>" if isinstance(value, float) else \
-            f"{_style(2 * base)}><v>{int(value)}</v></c>"
+    if isinstance(value, (int, np.integer)):
+        return f"><v>{int(value)}</v></c>"
+    if isinstance(value, (float, np.floating)):
+        return f"><v>{float(value)!r}</v></c>" if math.isfinite(value) else None
     raise TypeError(f"cannot write {type(value).__name__} to a cell")
-
-
-def _style(index: int) -> str:
-    return f' s="{index}"' if index else ""
 
 
 def _sheet_view(freeze: tuple[int, int], selected: bool) -> str:
@@ -159,8 +169,11 @@ def _sheet_view(freeze: tuple[int, int], selected: bool) -> str:
 
 
 def _xml_text(text: str) -> str:
-    text = _LOOKS_ESCAPED.sub(lambda found: "_x005F" + found.group(0), text)
-    text = _CONTROL.sub(lambda found: f"_x{ord(found.group(0)):04X}_", text)
+    """Text as XML character data: & < > escaped, control characters as Excel's _xHHHH_."""
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub(lambda found: "_x005F" + found.group(0), text)
+    if not text.isprintable():  # a cheap test first: control characters are rare
+        text = _CONTROL.sub(lambda found: f"_x{ord(found.group(0)):04X}_", text)
     return escape(text)
 
 
