@@ -11,3 +11,11 @@ class ConfigError(RobotError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class StopRequested(BaseException):
+    """The robot is stopping (SIGTERM, Ctrl-C): the message being read is left for the next start.
+
+    A BaseException, like KeyboardInterrupt, so that "one bad message never stops the others"
+    handlers do not record it as the message's failure.
+    """

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -23,15 +24,16 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from mailer.errors import MailboxError, UnfetchableMessage
 from mailer.imap import Mailbox, RawMail
 from robot.config import Config
-from robot.intake import LIVE, Intake, Mode, Outcome, decide_and_record, read, record_failure
+from robot.errors import StopRequested
 from robot.memory import peak_rss_mib
-from robot.parsing import StopRequested
 from robot.outbox import FlushResult, enqueue, flush
-from robot.templating import text_templates
 from robot.wording import show_time, stuck_message_subject
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
+
+if TYPE_CHECKING:
+    from robot.intake import Intake, Mode, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,6 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
     mailbox = config.mailbox.address
     settings = config.imap_settings()
     folder = settings.folder
-    mode = Mode(dry_run=True) if dry_run else LIVE
     taken_uids: list[int] = []
     try:
         with Mailbox(settings) as box:
@@ -82,10 +83,10 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
                 # recognised by their content and Message-ID.
                 uids = box.received_between(folder, first_seen.date(), None)
                 messages = (m for m in box.fetch_uids(folder, uids) if m.internaldate >= first_seen)
-                taken_uids = take_in(config, engine, messages, mailbox, now, mode, result, should_stop)
+                taken_uids = take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
             elif state.uidnext is None or state.uidnext > last_uid + 1:
                 messages = box.fetch_new(folder, last_uid, settings.batch_size)
-                taken_uids = take_in(config, engine, messages, mailbox, now, mode, result, should_stop)
+                taken_uids = take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
             if not dry_run:
                 _post_action(config, box, folder, taken_uids)
         if not dry_run:
@@ -103,6 +104,14 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
     return result
 
 
+def _mode(dry_run: bool) -> Mode:
+    # The intake (and with it Jinja2, the parse worker's plumbing) is imported only when there is
+    # mail to take in: an idle poll from cron never loads it.
+    from robot.intake import LIVE, Mode
+
+    return Mode(dry_run=True) if dry_run else LIVE
+
+
 def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox: str,
             now: Callable[[], dt.datetime], mode: Mode, result: PollResult,
             should_stop: Callable[[], bool] = lambda: False) -> list[int]:
@@ -113,6 +122,8 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
     files parsed in the parse worker) on a reader thread. Messages are still recorded, and
     answered, in UID order, each in its own transaction, so crash safety is as before.
     """
+    from robot.intake import read
+
     start = len(result.taken)
     unfetchable: UnfetchableMessage | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader") as reader:
@@ -144,6 +155,8 @@ def _take_one(config: Config, engine: Engine, raw: RawMail, reading: Future[Inta
               now: Callable[[], dt.datetime], mode: Mode, result: PollResult,
               should_stop: Callable[[], bool]) -> bool:
     """Record one message whose reading was started; False when the poll must stop after it."""
+    from robot.intake import Outcome, decide_and_record, record_failure
+
     try:
         outcome = decide_and_record(config, engine, reading.result(), mailbox, now(), mode)
     except StopRequested as stop:  # the daemon is stopping
@@ -196,6 +209,8 @@ def _passing_failure(config: Config, engine: Engine, raw: RawMail, mailbox: str,
     if attempt.attempts < config.limits.intake_attempts or stuck_for < STUCK_ALERT_AFTER / 4:
         return False
     log.error("uid %s quarantined after %d tries: %s", raw.uid, attempt.attempts, error)
+    from robot.intake import record_failure
+
     record_failure(config, engine, RawMail(raw.folder, raw.uid, uidvalidity, raw.internaldate, raw.raw),
                    mailbox, now, error, outcome="quarantined")
     return True
@@ -211,6 +226,8 @@ def _alert_stuck(config: Config, session, attempt, now: dt.datetime) -> None:
     if not recipients:
         log.error("uid %s stuck since %s and no digest.recipients to tell", attempt.uid, attempt.first_failed_at)
         return
+    from robot.templating import text_templates
+
     text = text_templates.get_template("alert_stuck.txt.j2").render(
         mailbox=config.mailbox.address, folder=attempt.folder, uid=attempt.uid,
         since=show_time(attempt.first_failed_at, config.tz),
