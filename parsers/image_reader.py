@@ -59,11 +59,13 @@ def read_docx_pictures(data: bytes, schema: Schema, limits: ParseLimits, *, file
 
 
 def _each_page(pictures: list[bytes], filename: str, limits: ParseLimits) -> Iterator[ScanPage]:
+    import dataclasses
+
     from parsers.ocr.pictures import picture_pages
 
     for number, data in enumerate(pictures, start=1):
         _, pages = picture_pages(data, filename=f"{filename} (hình {number})", max_pixels=limits.max_image_pixels)
-        yield next(pages)
+        yield dataclasses.replace(next(pages), number=number)  # picture N of the document is its page N
 
 
 def _read(pages: Iterator[ScanPage], count: int, schema: Schema, limits: ParseLimits,

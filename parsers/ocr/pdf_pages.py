@@ -44,7 +44,7 @@ def _pages(pdf: pypdf.PdfReader, filename: str, max_pixels: int) -> Iterator[Sca
                 NotImplementedError, AssertionError) as exc:
             raise ParseError("corrupt", f"{filename}: the picture of page {number} cannot be decoded "
                                         f"({type(exc).__name__}: {exc})") from None
-        yield page_of(turned, turned.size[0] / width_inches if width_inches > 0 else None)
+        yield page_of(turned, turned.size[0] / width_inches if width_inches > 0 else None, number)
 
 
 def _largest_image(page: pypdf.PageObject) -> tuple[str, int] | None:

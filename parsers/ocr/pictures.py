@@ -49,13 +49,13 @@ def _frames(image: Image.Image, frames: int, filename: str) -> Iterator[ScanPage
             dpi = _dpi(image)
             if dpi is not None:
                 dpi *= image.size[0] / width
-            page = page_of(ImageOps.exif_transpose(image), dpi)
+            page = page_of(ImageOps.exif_transpose(image), dpi, index + 1)
         except (OSError, ValueError, EOFError) as exc:
             raise ParseError("scanned", f"{filename}: page {index + 1} cannot be decoded ({exc})") from None
         yield page
 
 
-def page_of(picture: Image.Image, dpi: float | None) -> ScanPage:
+def page_of(picture: Image.Image, dpi: float | None, number: int) -> ScanPage:
     """A decoded picture as a page: grey stays grey (a third of the memory), anything else RGB,
     and a picture far larger than a page needs (a 600 dpi scan) reduced first."""
     factor = -(-max(picture.size) // _LONGEST)
@@ -63,7 +63,7 @@ def page_of(picture: Image.Image, dpi: float | None) -> ScanPage:
         picture = picture.reduce(factor)
         dpi = dpi / factor if dpi else None
     grey = picture.mode in ("1", "L", "LA", "I", "I;16", "F")
-    return ScanPage(np.asarray(picture.convert("L" if grey else "RGB")), dpi)
+    return ScanPage(np.asarray(picture.convert("L" if grey else "RGB")), dpi, number)
 
 
 def _dpi(image: Image.Image) -> float | None:

@@ -35,10 +35,12 @@ _SECOND_READING = 3.0  # seconds kept for reading the figures again after the la
 
 @dataclass(frozen=True)
 class ScanPage:
-    """One page picture (RGB or grey) and its resolution when the file says it (a PDF page)."""
+    """One page picture (RGB or grey), its resolution when the file says it, and its number in
+    the file (a PDF's page without a picture is skipped, the next keeps its own number)."""
 
     picture: np.ndarray
     dpi: float | None = None
+    number: int | None = None
 
 
 @dataclass
@@ -46,6 +48,7 @@ class _Walk:
     """The document as the pages are walked: what the shared table logic has found so far."""
 
     reader: GridReader
+    numbers: list[int]  # the file's page number of each page read
     grids: list[Grid] = field(default_factory=list)
     prose: list[FoundValue] = field(default_factory=list)
     places: dict[str, Crop] = field(default_factory=dict)  # a value's source → where to read it again
@@ -73,14 +76,15 @@ def read_scan(pages: Iterable[ScanPage], schema: Schema, limits: ParseLimits, *,
             break
         before = time.monotonic()
         try:
-            read.append(read_page(page.picture, index + 1, dpi=page.dpi, timeout=_remaining(deadline)))
+            read.append(read_page(page.picture, page.number or index + 1, dpi=page.dpi,
+                                  timeout=_remaining(deadline)))
         except OcrTimeout as exc:
             if not read:
                 raise ParseError("timeout", f"{filename}: {exc}") from None
-            warnings.append(f"bản quét: không kịp đọc trang {index + 1}")
+            warnings.append(f"bản quét: không kịp đọc trang {page.number or index + 1}")
             break
         except OcrFailed:
-            warnings.append(f"bản quét: không đọc được trang {index + 1}")
+            warnings.append(f"bản quét: không đọc được trang {page.number or index + 1}")
             continue
         slowest = max(slowest, time.monotonic() - before)
     if total_pages > limits.max_ocr_pages and len(read) == limits.max_ocr_pages:
@@ -99,7 +103,7 @@ def _remaining(deadline: float) -> float:
 
 
 def _walk(pages: list[PageText], schema: Schema) -> _Walk:
-    walk = _Walk(GridReader(schema.fields, HintFinder()))
+    walk = _Walk(GridReader(schema.fields, HintFinder()), [page.number for page in pages])
     for index, page in enumerate(pages):
         for block in page.blocks:
             if isinstance(block, TableText):
@@ -159,7 +163,7 @@ def _flush_text(walk: _Walk) -> None:
 
 def _line(walk: _Walk, reading: Reading, page: int) -> None:
     """A line of its own: a title, a hint ("Kỳ báo cáo: …") or a "- Label: value" line."""
-    source = _source(page, reading)
+    source = _source(walk, page, reading)
     found = walk.reader.read_line(reading.text, source)
     if found is None:
         return
@@ -180,8 +184,8 @@ def _after_colon(reading: Reading):
 
 def _cell(walk: _Walk, reading: Reading | None, page: int) -> Cell:
     if reading is None:  # the continuation of a merged cell
-        return Cell.of(None, f"trang {page + 1}")
-    source = _source(page, reading)
+        return Cell.of(None, f"trang {walk.numbers[page]}")
+    source = _source(walk, page, reading)
     if reading.text:
         walk.places[source] = Crop(page, reading.box)
     if not reading.whole:
@@ -189,8 +193,9 @@ def _cell(walk: _Walk, reading: Reading | None, page: int) -> Cell:
     return Cell.of(mended_heading(reading.text) or None, source)
 
 
-def _source(page: int, reading: Reading) -> str:
-    return f"trang {page + 1}, ô {reading.box.shown()}, độ tin cậy {reading.confidence:.0f}%"
+def _source(walk: _Walk, page: int, reading: Reading) -> str:
+    """Provenance of a reading: "trang 1, ô (x,y,w,h), độ tin cậy 93%" (the lowest of its words)."""
+    return f"trang {walk.numbers[page]}, ô {reading.box.shown()}, độ tin cậy {reading.confidence:.0f}%"
 
 
 def _text(reading: Reading | None) -> str:
