@@ -47,7 +47,7 @@ class Digest:
 
 def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
     from robot.digest.chart import chart_png
-    from robot.digest.figures import LISTED_UNITS, digest_periods, period_figures
+    from robot.digest.figures import digest_periods, period_figures
     from robot.digest.frames import read_reports
     from robot.digest.summary_report import summary_report_docx
     from robot.digest.workbook import digest_workbook
@@ -68,7 +68,7 @@ def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
         subject=subject, now=local.strftime("%H:%M ngày %d/%m/%Y"), moment=now, periods=periods,
         attention=attention, left=left, mailbox=config.mailbox.address, targets=config.targets,
         state_names=STATE_NAMES, percent=percent, number=number, fraction=fraction, on_complete=on_complete,
-        target_percent=target_percent, listed_units=LISTED_UNITS, attention_groups=_attention_groups(attention),
+        target_percent=target_percent, attention_groups=_attention_groups(attention),
     )
     html = html_templates.get_template("digest.html.j2")
     return Digest(

@@ -1,7 +1,7 @@
 """The digest workbook: a summary sheet, then one sheet per period with one row per expected unit.
 
 Written from the period frames column by column (robot.digest.xlsx): 45,000 units a period take
-about a second. Sender text stays text, formula-like text with the quote prefix. The plan's
+a second or two. Sender text stays text, formula-like text with the quote prefix. The plan's
 target columns come from complete reports only, each with the count of complete reports it
 stands on.
 """
