@@ -54,7 +54,7 @@ class _Walk:
     places: dict[str, Crop] = field(default_factory=dict)  # a value's source → where to read it again
     codes: dict[str, str] = field(default_factory=dict)  # a value cell's source → its row's code
     partial: set[str] = field(default_factory=set)  # sources whose reading leaves ink unexplained
-    table: list[list[Reading | None]] = field(default_factory=list)  # rows of the open ruled table
+    table: list[tuple[int, list[Reading | None]]] = field(default_factory=list)  # (page, row) of the open table
     table_page: int = -1
     table_width: int = 0
     text_rows: list[tuple[int, LineText]] = field(default_factory=list)  # lines of several cells
@@ -129,11 +129,12 @@ def _table(walk: _Walk, table: TableText, page: int) -> None:
     """A ruled table; one that opens a page with the width of the one that closed the page
     before continues it, and a first row with nothing in its first cell ends the row cut by
     the page break."""
-    rows = [list(row) for row in table.rows]
+    rows = [(page, list(row)) for row in table.rows]
     continues = walk.table and page == walk.table_page + 1 and table.grid.width == walk.table_width
     if continues:
-        if rows and not _text(rows[0][0]) and walk.table:
-            walk.table[-1] = [_joined(a, b) for a, b in zip(walk.table[-1], rows.pop(0))]
+        if rows and not _text(rows[0][1][0]):
+            before, cut = walk.table[-1]
+            walk.table[-1] = (before, [_joined(a, b) for a, b in zip(cut, rows.pop(0)[1])])
         walk.table += rows
     else:
         _flush_table(walk)
@@ -147,7 +148,7 @@ def _flush_table(walk: _Walk) -> None:
         return
     rows = walk.table
     walk.table = []
-    cells = [[_cell(walk, reading, walk.table_page) for reading in row] for row in rows]
+    cells = [[_cell(walk, reading, page) for reading in row] for page, row in rows]
     _note_codes(walk, cells)
     walk.grids.append(walk.reader.read(cells))
 

@@ -105,6 +105,19 @@ def test_a_field_shown_twice_with_different_figures_is_uncertain(schema):
     assert report.uncertain == ["so_hssv_duoc_tt"]
 
 
+def test_a_table_running_onto_the_next_page_is_read_whole(schema):
+    """GIVEN a scanned PDF whose table runs onto page 2 without its heading row THEN the rows of
+    both pages are read as one table, and each figure's provenance names its own page."""
+    first, second = report_page(ROWS[:3]), report_page(ROWS[3:], continued=True)
+    buffer = io.BytesIO()
+    Image.fromarray(first).save(buffer, format="PDF", resolution=200, save_all=True,
+                                append_images=[Image.fromarray(second)])
+    (report,) = parse_attachment("scan.pdf", buffer.getvalue(), schema)
+    assert values(report) == READ
+    assert report.values["so_hssv_duoc_tt"].source.startswith("trang 1, ")
+    assert report.values["tong_so_hssv"].source.startswith("trang 2, ")
+
+
 def test_pages_past_the_limit_are_not_read(schema, page):
     """GIVEN a two-page TIFF and a limit of one OCR page THEN the first page is read and the
     report says the rest was not."""

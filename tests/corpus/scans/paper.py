@@ -27,23 +27,25 @@ def font(points: float, dpi: int, *, bold: bool = False) -> ImageFont.FreeTypeFo
 
 def report_page(rows: list[tuple[str, str, str]], *, unit: str = "Trường THPT Tân An",
                 period: str = "6 tháng đầu năm 2026", dpi: int = 200,
-                title: str = "BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG MẠI DÂM") -> np.ndarray:
-    """An A4 page (RGB) with the unit, the period, a title and ``rows`` of (code, label, figure)."""
+                title: str = "BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG MẠI DÂM", continued: bool = False) -> np.ndarray:
+    """An A4 page (RGB) with the unit, the period, a title and ``rows`` of (code, label, figure);
+    ``continued``: the next page of the same table, its rows only; rows are numbered by code."""
     width, height = int(A4_INCHES[0] * dpi), int(A4_INCHES[1] * dpi)
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
     body, heading = font(12, dpi), font(12, dpi, bold=True)
     left, y = int(1.1 * dpi), int(0.8 * dpi)
     line = int(12 / 72 * dpi * 1.45)
-    for text, face in ((f"Tên đơn vị: {unit}", body), (f"Kỳ báo cáo: {period}", body), ("", body),
-                       (title, heading), ("", body)):
+    lead = [] if continued else [(f"Tên đơn vị: {unit}", body), (f"Kỳ báo cáo: {period}", body), ("", body),
+                                 (title, heading), ("", body)]
+    for text, face in lead:
         draw.text((left, y), text, font=face, fill="black")
         y += line
     columns = [left]
     for inches in _WIDTHS_INCH:
         columns.append(columns[-1] + int(inches * dpi))
     top = y
-    cells = [HEADINGS] + [(str(n), code, label, figure) for n, (code, label, figure) in enumerate(rows, 1)]
+    cells = ([] if continued else [HEADINGS]) + [(str(int(code)), code, label, figure) for code, label, figure in rows]
     for index, cell_texts in enumerate(cells):
         face = heading if index == 0 else body
         wrapped = [textwrap.wrap(text, _chars(columns[i + 1] - columns[i], face)) or [""]
