@@ -42,7 +42,8 @@ def _pages(pdf: pypdf.PdfReader, filename: str, max_pixels: int) -> Iterator[Sca
             raise
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
                 NotImplementedError, AssertionError) as exc:
-            raise ParseError("corrupt", f"{filename}: the picture of page {number} cannot be decoded "
+            # A picture no decoder here reads (JBIG2 without jbig2dec …): a scan, answered as before OCR.
+            raise ParseError("scanned", f"{filename}: the picture of page {number} cannot be decoded "
                                         f"({type(exc).__name__}: {exc})") from None
         yield page_of(turned, turned.size[0] / width_inches if width_inches > 0 else None, number)
 
