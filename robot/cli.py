@@ -323,7 +323,7 @@ def check(ctx: typer.Context) -> None:
 
     Example: ROBOT_IMAP_PASSWORD=... ROBOT_SMTP_PASSWORD=... robot check
     """
-    from robot.checks import server_checks, settings_problems
+    from robot.checks import ocr_status, server_checks, settings_problems
 
     config = ctx.obj.config()
     problems = settings_problems(config)
@@ -332,6 +332,8 @@ def check(ctx: typer.Context) -> None:
               f"{len(config.fields)} chỉ tiêu, {len(config.reports)} loại báo cáo")
     for problem in problems:
         out.print(f"[red]✗[/red] {problem}", markup=True)
+    on, line = ocr_status()  # OCR off is a choice of the machine, not an error
+    out.print(f"{'[green]✓[/green]' if on else '•'} {line}")
     failed = bool(problems)
     for name, ok, words in server_checks(config):
         mark = "[green]✓[/green]" if ok else "[red]✗[/red]"

@@ -244,9 +244,9 @@ def _choose_report(config: Config, intake: Intake) -> None:
     for that unit and shown to staff. A lone document naming another unit is still filed for
     the sender (most often a neighbour's template reused), with the mismatch flagged.
     """
-    # A digitally signed report wins over the same report unsigned (a scan, the Word file).
-    ranked = sorted(intake.reports, key=lambda r: (bool(r.signature and r.signature.intact), len(r.values)),
-                    reverse=True)
+    # A digitally signed report wins over the same report unsigned; a typed file over its scan.
+    ranked = sorted(intake.reports, key=lambda r: (bool(r.signature and r.signature.intact), not r.from_scan,
+                                                   len(r.values)), reverse=True)
     named = [(report, unit_named(config, report.unit_hint)) for report in ranked]
     if intake.unit is None:  # nothing is filed for a stranger; its document makes the mail relevant
         intake.report = ranked[0] if ranked else None
@@ -258,9 +258,10 @@ def _choose_report(config: Config, intake: Intake) -> None:
         own, foreign = [foreign[0][0]], []
     intake.report = own[0] if own else None
     intake.foreign = foreign
-    if len(own) > 1:
+    others = [r for r in own[1:] if not r.from_scan]  # the signed scan beside the file is expected
+    if others:
         intake.notes.append(f"{len(own)} documents with figures; filed {own[0].filename}")
-        intake.remarks.append(other_files_remark(own[0].filename, [r.filename for r in own[1:]],
+        intake.remarks.append(other_files_remark(own[0].filename, [r.filename for r in others],
                                                  signed=bool(own[0].signature and own[0].signature.intact)))
 
 

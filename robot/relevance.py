@@ -45,8 +45,10 @@ def reads_as_report(report: ParsedReport, fields: Sequence[FieldSpec],
     """Whether a document is this report rather than another document with a few rows alike."""
     if report.template_code:
         return True
-    read = sum(1 for found in report.values.values()
-               if found.value is not None and any(spec.key == found.key for spec in fields))
+    keys = {spec.key for spec in fields}
+    # Figures found on a scan but not read for certain still show what the document is.
+    read = (sum(1 for found in report.values.values() if found.value is not None and found.key in keys)
+            + sum(1 for key in report.uncertain if key in keys))
     titled_otherwise = bool(report.title) and not names_report(pattern, [report.title])
     if mail_names_report and not titled_otherwise:
         return read >= MIN_FIGURES
