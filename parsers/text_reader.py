@@ -10,6 +10,8 @@ from parsers.limits import ParseLimits
 from parsers.report import FoundValue, ParsedReport
 from parsers.schema import Schema
 from parsers.tables import Cell, Grid, GridReader, assemble
+from parsers.text_form import canonical
+from parsers.values import looks_like_value, parse_value
 
 # Cells of a table row as text: tabs (HTML tables, copied sheets), pipes, or runs of spaces
 # (a PDF's layout text).
@@ -48,3 +50,26 @@ def read_text(
 def numbered_lines(text: str, where: str) -> list[tuple[str, str]]:
     """The non-blank lines of a text, each with its source ("thân thư, dòng 3")."""
     return [(f"{where}, dòng {n}", line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+# "05: 755", "05 = 755", "Mã 05: 755", "05 - Số học sinh được tuyên truyền: 755": a figure named by
+# its code, as a unit answers a notice that named the figures by "code — label".
+_ANSWER = re.compile(r"^\s*(?:m[aã]\s*(?:s[oố])?\s*)?(\d{1,3})\s*(?:[:=]|[-–—.)]\s*[^:=]*[:=])\s*(.+?)\s*$",
+                     re.IGNORECASE)
+
+
+def read_answers(lines: Iterable[tuple[str, str]], schema: Schema) -> dict[str, FoundValue]:
+    """Figures given by their code on lines of their own ("05: 755"), by field key.
+
+    Only for a reply to the robot's own notice: elsewhere a numbered line is prose ("1. Kết quả").
+    """
+    by_code = {str(int(spec.code)) if spec.code.isdigit() else spec.code: spec for spec in schema.fields}
+    found: dict[str, FoundValue] = {}
+    for source, line in lines:
+        match = _ANSWER.match(canonical(line))
+        spec = by_code.get(str(int(match.group(1)))) if match else None
+        if spec is None or not looks_like_value(spec, match.group(2)):
+            continue
+        value, error = parse_value(spec, match.group(2))
+        found[spec.key] = FoundValue(spec.key, match.group(2), value, source, error, "body")
+    return found

@@ -22,12 +22,13 @@ from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
 from mailer.incoming import Attachment, IncomingMail
 from mailer.screening import Screening, screen
-from parsers.report import ParsedReport
+from parsers.report import FoundValue, ParsedReport
 from robot.archive import archive_raw, content_hash
 from robot.config import Config, StaffMember, Unit
 from robot.decide import Decision, Facts, decide
 from robot.outbox import Thread, enqueue
-from robot.parsing import read_attachments, read_body, read_mail
+from robot.answers import completed_report
+from robot.parsing import read_answers_in_body, read_attachments, read_body, read_mail
 from robot.periods import Period, pick_period
 from robot.relevance import keyword_pattern, names_report, reads_as_report
 from robot.replies import (
@@ -99,6 +100,7 @@ class Intake:
     reports: list[ParsedReport] = field(default_factory=list)  # documents that read as the report
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
     names_report: bool = False
+    answers: dict[str, FoundValue] = field(default_factory=dict)  # "05: 755" lines of a reply
     report: ParsedReport | None = None  # the one filed for the sender's unit
     foreign: list[tuple[ParsedReport, Unit]] = field(default_factory=list)  # kept for other units
     period: Period | None = None
@@ -208,6 +210,8 @@ def _read(config: Config, intake: Intake) -> None:
     if not found:
         body = read_body(config, mail)
         found = [body] if body is not None else []
+    if not found and mail.in_reply_to:  # perhaps the figures a notice asked for, by code
+        intake.answers = read_answers_in_body(config, mail)
     intake.names_report = names_report(pattern, [
         mail.subject, mail.own_text,
         *(a.filename for a in _files(mail)), *(report.title for report in found),
@@ -272,8 +276,15 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
     mail, unit = intake.mail, intake.unit
     screening = intake.screening
     earlier = queries.earlier_copy(session, mailbox, intake.sha256, mail.message_id, mail.sender)
+    thread = [mail.in_reply_to, *mail.references]
+    in_thread = queries.sent_by_robot(session, mailbox, thread)
+    if unit is not None and intake.report is None and intake.answers and in_thread:
+        completed = completed_report(config, session, unit, intake.answers, thread)
+        if completed is not None:
+            intake.report, intake.period = completed
+            intake.notes.append(f"answered {', '.join(sorted(intake.answers))} in the reply")
     if unit is not None and intake.report is not None:
-        intake.period = _period_for(config, session, intake, unit, intake.report)
+        intake.period = intake.period or _period_for(config, session, intake, unit, intake.report)
         intake.check = validate(config, intake.report, unit.type)
     authentication = intake.authentication
     if authentication is not None and authentication.failed:
@@ -286,7 +297,7 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
         registered=unit is not None,
         authentication_failed=bool(authentication and authentication.failed),
         domain_authenticated=bool(authentication and authentication.passed),
-        in_robot_thread=queries.sent_by_robot(session, mailbox, [mail.in_reply_to, *mail.references]),
+        in_robot_thread=in_thread,
         names_report=intake.names_report,
         own_report=intake.report is not None,
         own_report_complete=bool(intake.check and intake.check.complete),

@@ -34,9 +34,9 @@ from pathlib import Path
 
 from mailer.incoming import Attachment, IncomingMail, read_message
 from parsers.limits import ParseLimits
-from parsers.report import ParsedReport, ParseError
+from parsers.report import FoundValue, ParsedReport, ParseError
 from parsers.schema import Schema
-from parsers.text_reader import numbered_lines, read_text
+from parsers.text_reader import numbered_lines, read_answers, read_text
 from robot.config import Config
 from robot.errors import StopRequested
 from robot.memory import peak_rss_mib
@@ -267,6 +267,11 @@ def read_attachments(
                  1000 * (time.perf_counter() - started), shared_worker().peak_rss_mib)
         reports += [report for report in found if report.is_report]
     return reports, failures
+
+
+def read_answers_in_body(config: Config, mail: IncomingMail) -> dict[str, FoundValue]:
+    """Figures a reply gives by code on lines of their own ("05: 755"), from the sender's own words."""
+    return read_answers(numbered_lines(mail.own_text, "thân thư"), config.schema()) if mail.own_text else {}
 
 
 def read_body(config: Config, mail: IncomingMail) -> ParsedReport | None:

@@ -113,6 +113,18 @@ def sent_by_robot(session: Session, mailbox: str, message_ids: Iterable[str]) ->
     return session.exec(query.limit(1)).first() is not None
 
 
+def thread_period(session: Session, mailbox: str, message_ids: Iterable[str]) -> str | None:
+    """The period of the message the robot answered with one of these Message-IDs (newest first)."""
+    wanted = [m for m in message_ids if m]
+    if not wanted:
+        return None
+    query = (select(Message.period_id).join(Outbox, col(Outbox.message_pk) == Message.id)
+             .where(Outbox.mailbox == mailbox, col(Outbox.message_id).in_(wanted),
+                    col(Message.period_id).is_not(None))
+             .order_by(col(Outbox.id).desc()))
+    return session.exec(query.limit(1)).first()
+
+
 def answered_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
                    to_addr: str) -> bool:
     """Whether a reply of these kinds was queued to the address since a moment (sent or not yet)."""
