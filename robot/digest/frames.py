@@ -158,6 +158,16 @@ def map_distinct(values: pd.Series, function: Callable[[object], object], empty:
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
 def _loads(text) -> object:
-    # psycopg hands JSON cast to text back as str, but a driver may already have decoded it.
-    return json.loads(text) if isinstance(text, str) else text
+    """A JSON text decoded; whole numbers and true/false (most figures) without the JSON parser."""
+    if not isinstance(text, str):  # a driver may hand JSON back already decoded
+        return text
+    if text.isdigit():  # isdigit also takes "²" and other digits int() refuses: those go to json
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    return _LITERALS[text] if text in _LITERALS else json.loads(text)

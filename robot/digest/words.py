@@ -10,6 +10,8 @@ STATE_NAMES = {
     "missing": "Chưa nộp",
 }
 
+YES_NO = ("Không", "Có")  # False, True
+
 # Said beside every figure of the plan's targets: they are summed over complete reports only.
 ON_COMPLETE = "trên {} đơn vị đã nộp đủ"
 
@@ -39,7 +41,4 @@ def on_complete(count: int) -> str:
     return ON_COMPLETE.format(number(count))
 
 
-def yes_no(value: object) -> str:
-    """True → "Có", False → "Không", anything else (not given) → ""."""
-    return "Có" if value is True else "Không" if value is False else ""
 

@@ -13,8 +13,7 @@ import pandas as pd
 
 from robot.config import Config
 from robot.digest.figures import GroupFigures, PeriodFigures
-from robot.digest.frames import map_distinct
-from robot.digest.words import STATE_NAMES, yes_no
+from robot.digest.words import STATE_NAMES, YES_NO
 from robot.digest.xlsx import Sheet, workbook_bytes
 
 FILLED_COLUMNS = 6  # code … received: red for a unit without a complete report, orange when late
@@ -62,34 +61,26 @@ def _summary_row(figures: PeriodFigures, group: GroupFigures) -> list:
 
 def _period_sheet(config: Config, figures: PeriodFigures) -> Sheet:
     units = figures.units
-    yes_no_words = {True: "Có", False: "Không"}
     columns = [
         units["code"], units["name"], units["type_label"], units["state"].map(STATE_NAMES),
         units["on_time"].map({True: "Đúng hạn", False: "Muộn"}), _times(units["received_at"]), units["version"],
         pd.Series([", ".join(dict.fromkeys([*missing, *invalid])) if missing or invalid else None
                    for missing, invalid in zip(units["missing"], units["invalid"])], dtype=object),
         units["contact_name"], units["contact_phone"], units["emails"],
-        units["propaganda_met"].map(yes_no_words).where(units["propaganda_reported"]),
+        units["propaganda_met"].where(units["propaganda_reported"]),
         units["students_share"].round(1),
-        units["integrated"].map(yes_no_words).where(units["integration_reported"]),
+        units["integrated"].where(units["integration_reported"]),
+        *(units[spec.key] for spec in config.fields),  # figures as read; yes/no written in words
     ]
-    for spec in config.fields:
-        values = units[spec.key]
-        columns.append(values.map(yes_no_words) if spec.type == "bool" else map_distinct(values, _as_cell))
     styles = np.where(units["state"] != "complete", "missing", np.where(units["late"], "late", None))
     headers = UNIT_HEADERS + [(f"{spec.code}. {spec.label}", 14 if spec.type != "text" else 30)
                               for spec in config.fields]
-    return Sheet(name=figures.period.id, headers=headers, columns=columns,
-                 row_styles=styles.tolist(), styled_columns=FILLED_COLUMNS, freeze=(1, 2))
+    return Sheet(name=figures.period.id, headers=headers, columns=columns, row_styles=styles.tolist(),
+                 styled_columns=FILLED_COLUMNS, freeze=(1, 2), yes_no=YES_NO)
 
 
 def _times(moments: pd.Series) -> pd.Series:
     return moments.dt.strftime("%d/%m/%Y %H:%M").where(moments.notna())
-
-
-def _as_cell(value):
-    """A figure as a cell: yes/no in words, anything else as read."""
-    return yes_no(value) if isinstance(value, bool) else value
 
 
 def _round(value: float | None) -> float | None:

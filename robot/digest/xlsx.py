@@ -52,6 +52,7 @@ class Sheet:
     styled_columns: int | None = None  # how many leading columns the row style covers (None: all)
     freeze: tuple[int, int] = (1, 0)  # rows above, columns left of the frozen panes
     autofilter: bool = True
+    yes_no: tuple[str, str] | None = None  # the words for False and True; None: a yes/no value is refused
 
     @property
     def rows(self) -> int:
@@ -95,8 +96,8 @@ def _sheet_xml(sheet: Sheet, strings: dict[str, int], selected: bool) -> str:
     styled = width if sheet.styled_columns is None else sheet.styled_columns
     header = "".join(_column_cells(column_letter(index), ["1"], [title], strings, np.ones(1, dtype=np.intp))[0]
                      for index, (title, _) in enumerate(sheet.headers))
-    cells = [_column_cells(column_letter(index), row_numbers, values, strings, bases if index < styled else None)
-             for index, values in enumerate(sheet.columns)]
+    cells = [_column_cells(column_letter(index), row_numbers, values, strings, bases if index < styled else None,
+                           sheet.yes_no) for index, values in enumerate(sheet.columns)]
     # Row tags as two more columns: one join over every piece, all in C.
     opening = [f'<row r="{number}">' for number in row_numbers]
     body = "".join(chain.from_iterable(zip(opening, *cells, repeat("</row>", sheet.rows))))
@@ -113,11 +114,15 @@ def _sheet_xml(sheet: Sheet, strings: dict[str, int], selected: bool) -> str:
 
 
 def _column_cells(letter: str, rows: list[str], values: Sequence, strings: dict[str, int],
-                  bases: np.ndarray | None) -> list[str]:
+                  bases: np.ndarray | None, yes_no: tuple[str, str] | None = None) -> list[str]:
     """Each row's cell of one column ("" for an empty unstyled cell), built from its distinct values."""
     codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values, dtype=object),
                                   use_na_sentinel=True)
-    tails, quotes = _distinct_cells(np.asarray(uniques, dtype=object), strings)
+    uniques = np.asarray(uniques, dtype=object)
+    if yes_no is not None and any(isinstance(value, (bool, np.bool_)) for value in uniques):
+        uniques = np.array([yes_no[bool(value)] if isinstance(value, (bool, np.bool_)) else value
+                            for value in uniques], dtype=object)
+    tails, quotes = _distinct_cells(uniques, strings)
     cell_tails = tails[codes].tolist()  # code -1 (empty) takes the last entry: None
     if bases is None and not quotes.any():
         return [f'<c r="{letter}{row}"{tail}' if tail else "" for row, tail in zip(rows, cell_tails)]
@@ -147,7 +152,7 @@ def _distinct_cells(uniques: np.ndarray, strings: dict[str, int]) -> tuple[np.nd
 
 def _number_tail(value) -> str | None:
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError("write yes/no as words, not as a boolean cell")
+        raise TypeError("a yes/no value needs Sheet.yes_no words")
     if isinstance(value, (int, np.integer)):
         return f"><v>{int(value)}</v></c>"
     if isinstance(value, (float, np.floating)):
