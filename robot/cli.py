@@ -392,7 +392,8 @@ def digest(
     for figures in built.periods:
         total = figures.total
         out.print(f"{figures.period.title}: phải nộp {total.expected}, đã nộp đủ {total.states['complete']}, "
-                  f"đúng hạn {total.on_time}, chưa nộp {total.states['missing']}")
+                  f"đúng hạn {total.on_time}, chưa nộp {total.states['missing']}"
+                  + (f", được miễn {len(figures.excused)}" if figures.excused else ""))
     if out_dir is not None:
         written = write_digest(built, out_dir)
         out.print(f"Đã ghi {len(written)} tệp vào {out_dir}")

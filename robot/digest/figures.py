@@ -101,6 +101,7 @@ class PeriodFigures:
     total: GroupFigures
     student_types: list[str]
     lists: dict[str, UnitList]  # missing, incomplete, unreadable, unverified, late, below_target
+    excused: list[str] = field(default_factory=list)  # units staff excused: not expected, counted apart
 
     @property
     def not_complete_names(self) -> list[str]:
@@ -124,6 +125,7 @@ def digest_periods(config: Config, now: dt.datetime) -> list[Period]:
 
 def period_figures(config: Config, frame: pd.DataFrame, periods: list[Period]) -> list[PeriodFigures]:
     """The figures of each period from the digest frame, adding the per-unit target columns to it."""
+    excused = frame.attrs.get("excused", {})
     units = with_targets(config, frame)
     sums = {name: (name, "sum") for name in _SUMMED}
     by_type = units.groupby(["period_id", "type"], sort=False).agg(expected=("code", "size"), **sums)
@@ -136,7 +138,7 @@ def period_figures(config: Config, frame: pd.DataFrame, periods: list[Period]) -
         total = (_group("", "Tổng cộng", totals.loc[period.id]) if period.id in totals.index
                  else GroupFigures("", "Tổng cộng", states={state: 0 for state in STATES}))
         result.append(PeriodFigures(period, rows, groups, total, list(config.targets.students_unit_types),
-                                    _lists(config, rows)))
+                                    _lists(config, rows), excused.get(period.id, [])))
     return result
 
 

@@ -22,7 +22,7 @@ from sqlmodel import col
 
 from robot.config import Config
 from robot.periods import Period
-from store.tables import Message, Submission, SubmissionValue
+from store.tables import Excusal, Message, Submission, SubmissionValue
 
 # The columns every row has besides one column per field key (the figures as read).
 UNIT_COLUMNS = ["period_id", "code", "name", "type", "type_label", "contact_name", "contact_phone", "emails"]
@@ -32,9 +32,25 @@ REPORT_COLUMNS = ["state", "on_time", "received_at", "version", "missing", "inva
 def read_reports(config: Config, connection: Connection, periods: Sequence[Period]) -> pd.DataFrame:
     """Every expected unit of each period (config order) with its state, report and figures."""
     expected = _expected_units(config, periods)
+    mailbox = None if config.digest.scope == "all" else config.mailbox.address
+    # Units staff excused for a period are not expected for it: counted apart, never "missing".
+    excused = _read(connection, _excused_query([p.id for p in periods], mailbox))
+    if not excused.empty:
+        pairs = set(zip(excused["period_id"], excused["unit_code"]))
+        out = [(period_id, code) in pairs for period_id, code in zip(expected["period_id"], expected["code"])]
+        names = expected[out].groupby("period_id", sort=False)["name"].agg(list).to_dict()
+        expected = expected[[not flag for flag in out]].reset_index(drop=True)
+    else:
+        names = {}
+    frame = _read_filed(config, connection, periods, expected, mailbox)
+    frame.attrs["excused"] = names  # period id -> names of the excused units
+    return frame
+
+
+def _read_filed(config: Config, connection: Connection, periods: Sequence[Period], expected: pd.DataFrame,
+                mailbox: str | None) -> pd.DataFrame:
     if expected.empty:
         return expected.assign(**{name: None for name in REPORT_COLUMNS + [f.key for f in config.fields]})
-    mailbox = None if config.digest.scope == "all" else config.mailbox.address
     period_ids = [p.id for p in periods]
     reports = _read(connection, _reports_query(period_ids, mailbox))
     figures = _read(connection, _figures_query(period_ids, mailbox))
@@ -105,6 +121,12 @@ def _figures_query(period_ids: list[str], mailbox: str | None) -> Select:
         .where(col(Submission.period_id).in_(period_ids), col(Submission.is_current).is_(True))
     )
     return _in_scope(query, Submission.mailbox, mailbox)
+
+
+def _excused_query(period_ids: list[str], mailbox: str | None) -> Select:
+    query = select(Excusal.period_id, Excusal.unit_code).where(
+        col(Excusal.period_id).in_(period_ids), col(Excusal.undone_at).is_(None))
+    return _in_scope(query, Excusal.mailbox, mailbox)
 
 
 def _unreadable_query(period_ids: list[str], mailbox: str | None) -> Select:

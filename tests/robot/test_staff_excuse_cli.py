@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlmodel import select
@@ -52,3 +53,27 @@ def test_unknown_unit_period_or_no_reason_change_nothing(robot_env, district):
     assert env.cli("excuse", "--now", NOW).exit_code == 2
     with session(env.engine()) as db:
         assert db.exec(select(Excusal)).all() == [] and db.exec(select(StaffAction)).all() == []
+
+
+def test_an_excused_unit_is_counted_apart_in_the_digest(robot_env, district):
+    """GIVEN a district office excused for annual-2025 WHEN the digest is built THEN it is not among
+    the units that must report (completeness's denominator) and is named as excused; undone, it is
+    expected again."""
+    env = robot_env
+
+    def digest_line() -> str:
+        result = env.cli("digest", "--now", "2025-12-05T10:00:00+07:00", "--dry-run")
+        assert result.exit_code == 0, result.output
+        return next(line for line in result.output.splitlines() if line.startswith("Báo cáo năm 2025"))
+
+    before = digest_line()
+    expected = sum(1 for unit in env.config.units if unit.active_on(dt.date(2025, 12, 1)))
+    assert f"phải nộp {expected}," in before and "được miễn" not in before
+    assert env.cli("excuse", district.code, "annual-2025", "--reason", "Đơn vị giải thể",
+                   "--by", "nguyenvana", "--now", NOW).exit_code == 0
+    after = digest_line()
+    assert f"phải nộp {expected - 1}," in after and after.endswith("được miễn 1")
+    with session(env.engine()) as db:
+        (excusal,) = db.exec(select(Excusal)).all()
+    assert env.cli("excuse", "--undo", str(excusal.id), "--by", "nguyenvana", "--now", NOW).exit_code == 0
+    assert digest_line() == before
