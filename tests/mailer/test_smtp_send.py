@@ -100,7 +100,7 @@ def test_no_server_listening_is_unreachable_and_fast() -> None:
 
 
 def test_smtp_relay_to_dovecot_delivers_end_to_end(smtp_server: SmtpServer, mailbox: DovecotServer) -> None:
-    """The full path the robot's replies take in end-to-end tests: SMTP → LMTP → IMAP."""
+    """The full path the robot's replies take in end-to-end tests: SMTP → IMAP APPEND into the recipient's INBOX."""
     smtp_server.relay_to(mailbox)
     raw = simple_mail(subject="Nhắc nộp báo cáo")
     send(smtp_server.smtp_settings(), SENDER, ["other@school.example"], raw)

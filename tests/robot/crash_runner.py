@@ -22,7 +22,7 @@ POINTS = {
     # everything decided and flushed to the database, not yet committed
     "before-commit": (robot.intake, "_record", "after"),
     # a message committed, before the next one and before the outbox flush
-    "after-commit": (robot.poll, "decide_and_record", "after"),
+    "after-commit": (robot.intake, "decide_and_record", "after"),
     # a reply about to go to SMTP
     "before-send": (mailer.smtp.SmtpConnection, "send", "before"),
     # a reply accepted by SMTP, not yet marked sent (the "one on the wire")
