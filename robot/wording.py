@@ -113,6 +113,19 @@ def unread_file_remark(filename: str, reason: str) -> str:
     return f"Không đọc được tệp “{filename}”: {words}. {advice}"
 
 
+def signature_cell(signature: dict | None) -> str:
+    """A unit's digital signature in one cell of the digest workbook ("Có — Nguyễn Văn A")."""
+    if not signature:
+        return "Không ký số"
+    if not signature.get("intact"):
+        return "Có — chữ ký không còn nguyên vẹn"
+    if signature.get("modified_after_signing"):
+        return "Có — bị sửa sau khi ký"
+    if not signature.get("trusted"):
+        return "Có — chưa xác minh"
+    return f"Có — {signature.get('signer_cn') or 'người ký không rõ tên'}"
+
+
 def signature_lines(signature: Signature, tz: ZoneInfo, changed: list[tuple[str, str, str]]) -> list[str]:
     """What an acknowledgement says about a digitally signed PDF: who signed it and when, whether
     the signature holds and is verified, and, when the file was changed after signing, that the

@@ -26,7 +26,7 @@ from store.tables import Excusal, Message, Submission, SubmissionValue
 
 # The columns every row has besides one column per field key (the figures as read).
 UNIT_COLUMNS = ["period_id", "code", "name", "type", "type_label", "contact_name", "contact_phone", "emails"]
-REPORT_COLUMNS = ["state", "on_time", "received_at", "version", "missing", "invalid"]
+REPORT_COLUMNS = ["state", "on_time", "received_at", "version", "missing", "invalid", "signature"]
 
 
 def read_reports(config: Config, connection: Connection, periods: Sequence[Period]) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def _read_filed(config: Config, connection: Connection, periods: Sequence[Period
 
     keys = ["period_id", "code"]
     rows = expected.merge(_renamed(current, ""), on=keys, how="left")
-    rows = rows.merge(_renamed(unverified, "u_").drop(columns=["u_id", "u_version", "u_on_time"]), on=keys, how="left")
+    rows = rows.merge(_renamed(unverified, "u_").drop(columns=["u_id", "u_version", "u_on_time", "u_signature"]), on=keys, how="left")
     filed = rows["id"].notna()
     only_unverified = ~filed & rows["u_state"].notna()
     for name in ("state", "received_at", "missing", "invalid"):
@@ -80,6 +80,7 @@ def _read_filed(config: Config, connection: Connection, periods: Sequence[Period
     rows["received_at"] = rows["received_at"].dt.tz_convert(config.timezone)
     for name in ("missing", "invalid"):
         rows[name] = map_distinct(rows[name], _loads, empty=[])
+    rows["signature"] = map_distinct(rows["signature"].where(filed, None), _loads)  # the filed report's
     values = _pivot_figures(figures, [f.key for f in config.fields])
     rows = rows.join(values, on="id")
     return rows[UNIT_COLUMNS + REPORT_COLUMNS + [f.key for f in config.fields]]
@@ -108,6 +109,7 @@ def _reports_query(period_ids: list[str], mailbox: str | None) -> Select:
         Submission.id, Submission.period_id, Submission.unit_code, Submission.state, Submission.on_time,
         Submission.received_at, Submission.version, cast(Submission.missing, Text).label("missing"),
         cast(Submission.invalid, Text).label("invalid"), Submission.is_current,
+        cast(Submission.signature, Text).label("signature"),
     ).where(col(Submission.period_id).in_(period_ids),
             or_(col(Submission.is_current).is_(True), Submission.state == "unverified"))
     return _in_scope(query, Submission.mailbox, mailbox)
@@ -147,7 +149,7 @@ def _read(connection: Connection, query: Select) -> pd.DataFrame:
 
 
 def _renamed(reports: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    columns = ["id", "state", "on_time", "received_at", "version", "missing", "invalid"]
+    columns = ["id", "state", "on_time", "received_at", "version", "missing", "invalid", "signature"]
     frame = reports[["period_id", "unit_code", *columns]].rename(columns={"unit_code": "code"})
     return frame.rename(columns={name: prefix + name for name in columns})
 

@@ -15,6 +15,7 @@ from robot.config import Config
 from robot.digest.figures import GroupFigures, PeriodFigures
 from robot.digest.words import STATE_NAMES, YES_NO
 from robot.digest.xlsx import Sheet, workbook_bytes
+from robot.wording import signature_cell
 
 FILLED_COLUMNS = 6  # code … received: red for a unit without a complete report, orange when late
 ON_COMPLETE = "trên số đơn vị đã nộp đủ"
@@ -31,7 +32,7 @@ SUMMARY_HEADERS = [
 ]
 UNIT_HEADERS = [
     ("Mã", 16), ("Đơn vị", 36), ("Loại đơn vị", 24), ("Trạng thái", 14), ("Đúng hạn", 10), ("Nhận lúc", 16),
-    ("Lần gửi", 7), ("Còn thiếu / sai", 20), ("Người liên hệ", 20), ("Điện thoại", 14), ("Thư điện tử", 28),
+    ("Lần gửi", 7), ("Chữ ký số", 22), ("Còn thiếu / sai", 20), ("Người liên hệ", 20), ("Điện thoại", 14), ("Thư điện tử", 28),
     ("CT1 đạt (báo cáo đủ)", 10), ("CT2: tỷ lệ HSSV (%) (báo cáo đủ)", 12), ("CT3 đạt (báo cáo đủ)", 10),
 ]
 
@@ -64,6 +65,7 @@ def _period_sheet(config: Config, figures: PeriodFigures) -> Sheet:
     columns = [
         units["code"], units["name"], units["type_label"], units["state"].map(STATE_NAMES),
         units["on_time"].map({True: "Đúng hạn", False: "Muộn"}), _times(units["received_at"]), units["version"],
+        units["signature"].map(signature_cell),
         pd.Series([", ".join(dict.fromkeys([*missing, *invalid])) if missing or invalid else None
                    for missing, invalid in zip(units["missing"], units["invalid"])], dtype=object),
         units["contact_name"], units["contact_phone"], units["emails"],

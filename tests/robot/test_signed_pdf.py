@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -92,6 +93,14 @@ def test_a_signed_pdf_is_acknowledged_naming_its_signer(tmp_path, mailbox, smtp_
     assert (verified in text, unverified in text) == (configured, not configured)
     assert row["state"] == "complete"
     assert row["values"]["so_hssv_duoc_tt"] == 1250
+    # The digest workbook shows it against the unit.
+    assert env.cli("digest", "--now", NOW, "--dry-run", "--out", str(tmp_path / "digest")).exit_code == 0
+    (book,) = (tmp_path / "digest").glob("tong-hop-*.xlsx")
+    sheet = openpyxl.load_workbook(book)[PERIOD]
+    headers = [cell.value for cell in sheet[1]]
+    cells = {r[0]: r[headers.index("Chữ ký số")] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells[UNIT] == (f"Có — {pki.SIGNER_CN}" if configured else "Có — chưa xác minh")
+    assert {value for code, value in cells.items() if code != UNIT} == {"Không ký số"}
 
 
 def test_a_pdf_changed_after_signing_is_filed_with_its_signed_figures(tmp_path, mailbox, smtp_server):
