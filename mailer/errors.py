@@ -26,6 +26,6 @@ class DeliveryError(MailerError):
 class UnfetchableMessage(MailboxError):
     """A message the server lists but will not hand over; the poll stops at it and tries again."""
 
-    def __init__(self, uid: int, message: str) -> None:
+    def __init__(self, uid: int, uidvalidity: int, message: str) -> None:
         super().__init__(message)
-        self.uid = uid
+        self.uid, self.uidvalidity = uid, uidvalidity

@@ -192,8 +192,9 @@ class Mailbox:
                 yield RawMail(folder=folder, uid=uid, uidvalidity=self._uidvalidity,
                               internaldate=internaldate, raw=raw)
             elif self._exists(uid):
-                raise UnfetchableMessage(uid, f"message UID {uid} in {folder!r} on {self._where()} "
-                                              "is listed but cannot be fetched")
+                raise UnfetchableMessage(uid, self._uidvalidity,
+                                         f"message UID {uid} in {folder!r} on {self._where()} "
+                                         "is listed but cannot be fetched")
             else:
                 log.warning("message UID %d in %s was deleted before it could be fetched", uid, folder)
 
@@ -202,8 +203,9 @@ class Mailbox:
             return self._fetch([uid])
         except MailboxError as error:
             self._reconnect(folder)
-            raise UnfetchableMessage(uid, f"message UID {uid} in {folder!r} on {self._where()} "
-                                          f"cannot be fetched: {error}") from None
+            raise UnfetchableMessage(uid, self._uidvalidity,
+                                     f"message UID {uid} in {folder!r} on {self._where()} "
+                                     f"cannot be fetched: {error}") from None
 
     def _reconnect(self, folder: str) -> None:
         """A fresh session on the same folder, after the server dropped the last one."""

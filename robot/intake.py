@@ -354,10 +354,7 @@ def _staff_command(config: Config, session: Session, intake: Intake, message: Me
 
 def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> Filing:
     unit, report = intake.unit, intake.report
-    assert unit is not None and report is not None
-    if intake.period is None or intake.check is None:
-        intake.period = _period_for(config, session, intake, unit, report)
-        intake.check = validate(config, report, unit.type)
+    assert unit is not None and report is not None and intake.period is not None and intake.check is not None
     named = unit_named(config, report.unit_hint)
     if named is not None and named.code != unit.code:
         intake.notes.append(f"document names {named.code}, sender is {unit.code}")

@@ -142,7 +142,8 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
                                                  should_stop):
             unfetchable = None  # stopped before it: the poll ends there
     if unfetchable is not None:
-        placeholder = RawMail(folder=config.imap_settings().folder, uid=unfetchable.uid, uidvalidity=0,
+        placeholder = RawMail(folder=config.imap_settings().folder, uid=unfetchable.uid,
+                              uidvalidity=unfetchable.uidvalidity,
                               internaldate=now(), raw=b"")
         if mode.dry_run or not _passing_failure(config, engine, placeholder, mailbox, now(), unfetchable):
             result.stopped_at = unfetchable.uid
@@ -195,8 +196,7 @@ def _passing_failure(config: Config, engine: Engine, raw: RawMail, mailbox: str,
     log.warning("intake of uid %s failed for a passing reason, will retry: %s", raw.uid, error)
     try:
         with open_session(engine) as session:
-            uidvalidity = raw.uidvalidity or _folder_uidvalidity(session, mailbox, raw.folder)
-            attempt = queries.count_intake_attempt(session, mailbox, raw.folder, uidvalidity, raw.uid,
+            attempt = queries.count_intake_attempt(session, mailbox, raw.folder, raw.uidvalidity, raw.uid,
                                                    to_db_time(now), f"{type(error).__name__}: {error}")
             stuck_for = now - attempt.first_failed_at
             if not attempt.alerted and stuck_for >= STUCK_ALERT_AFTER:
@@ -211,14 +211,8 @@ def _passing_failure(config: Config, engine: Engine, raw: RawMail, mailbox: str,
     log.error("uid %s quarantined after %d tries: %s", raw.uid, attempt.attempts, error)
     from robot.intake import record_failure
 
-    record_failure(config, engine, RawMail(raw.folder, raw.uid, uidvalidity, raw.internaldate, raw.raw),
-                   mailbox, now, error, outcome="quarantined")
+    record_failure(config, engine, raw, mailbox, now, error, outcome="quarantined")
     return True
-
-
-def _folder_uidvalidity(session, mailbox: str, folder: str) -> int:
-    state = next((s for s in queries.poll_states(session, mailbox) if s.folder == folder), None)
-    return state.uidvalidity if state else 0
 
 
 def _alert_stuck(config: Config, session, attempt, now: dt.datetime) -> None:
