@@ -478,6 +478,20 @@ class SmtpServer:
                 raise AssertionError(f"expected {count} messages, got {len(self.messages)} in {timeout}s")
             return list(self.messages)
 
+    def wait_for_reply_to(self, message_id: str, timeout: float = 5) -> Received:
+        """Block until a message answering ``message_id`` (In-Reply-To) arrived; return it.
+
+        Other mail may come first: a daemon started on the real clock sends the reminders due
+        that day before it polls.
+        """
+        def answer() -> Received | None:
+            return next((m for m in self.messages if m.parsed["In-Reply-To"] == message_id), None)
+
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: answer() is not None, timeout):
+                raise AssertionError(f"no reply to {message_id} in {timeout}s; got {len(self.messages)} others")
+            return answer()
+
     def smtp_settings(self, security: Security = "none", **overrides: Any) -> SmtpSettings:
         """Settings pointing at this server (no AUTH unless a username is given in overrides)."""
         values: dict[str, Any] = dict(host=self.host, port=self.port, security=security, timeout=5.0,

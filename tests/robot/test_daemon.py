@@ -16,7 +16,7 @@ from store.tables import Outbox
 from tests.filling import filled_xlsx
 from tests.robot.conftest import COMPLETE
 from tests.robot.daemon_process import holder_of, wait_until_locked
-from tests.robotenv import local, mail, write_config
+from tests.robotenv import local, mail, parsed, write_config
 from tests.servers import free_ports
 
 POLL_SECONDS = 2
@@ -37,9 +37,9 @@ def test_daemon_answers_refuses_a_second_and_stops_on_sigterm(daemon_env, mailbo
     try:
         wait_until_locked(daemon_env, daemon)
         data = filled_xlsx(daemon_env.config.schema(), "thpt", COMPLETE)
-        mailbox.append(mail(school.emails[0], "Báo cáo 6 tháng đầu năm 2026", [("bc.xlsx", data)]),
-                       internaldate=local(2026, 5, 20, 9, 0))
-        (reply,) = smtp_server.wait_for(1, timeout=POLL_SECONDS + 10)
+        report = mail(school.emails[0], "Báo cáo 6 tháng đầu năm 2026", [("bc.xlsx", data)])
+        mailbox.append(report, internaldate=local(2026, 5, 20, 9, 0))
+        reply = smtp_server.wait_for_reply_to(parsed(report)["Message-ID"], timeout=POLL_SECONDS + 10)
         assert reply.parsed["X-Report-Robot"] == "ack"
 
         second = daemon_env.subprocess("run")

@@ -36,11 +36,10 @@ def test_a_daemon_killed_with_sigkill_is_replaced_at_once(tmp_path, mailbox, smt
         report = mail(school.emails[0], "Báo cáo kết quả công tác phòng, chống mại dâm năm 2026",
                       [("bao-cao.xlsx", filled_xlsx(env.config.schema(), "thpt", COMPLETE))])
         mailbox.append(report, internaldate=local(2026, 11, 20, 9, 0))
-        smtp_server.wait_for(1, timeout=POLL_SECONDS + 30)
+        ack = smtp_server.wait_for_reply_to(parsed(report)["Message-ID"], timeout=POLL_SECONDS + 30)
     finally:
         successor.send_signal(signal.SIGTERM)
         _, stderr = successor.communicate(timeout=STARTUP_SECONDS)
     assert successor.returncode == 0, stderr.decode()
-    [ack] = [r for r in smtp_server.messages if r.parsed["In-Reply-To"] == parsed(report)["Message-ID"]]
     assert ack.parsed["X-Report-Robot"] == "ack"
     assert holder_of(engine, env.config) is None
