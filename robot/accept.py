@@ -44,8 +44,9 @@ def accept(engine: Engine, mailbox: str, message_id: str, by: str, now: dt.datet
             raise RobotError(f"message {wanted} holds no unverified report")
         for original in pending:
             state = "complete" if not original.missing and not original.invalid else "incomplete"
-            version = queries.next_version(session, original.mailbox, original.unit_code, original.period_id)
-            queries.supersede(session, original.mailbox, original.unit_code, original.period_id)
+            version = queries.next_version(session, original.mailbox, original.unit_code, original.programme,
+                                           original.period_id)
+            queries.supersede(session, original.mailbox, original.unit_code, original.programme, original.period_id)
             copy = Submission(
                 **original.model_dump(exclude={"id", "version", "state", "is_current",
                                                "accepted_by", "accepted_at"}),

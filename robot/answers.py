@@ -8,26 +8,46 @@ it answers: the current version's figures with the answered ones in their place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
+from mailer.incoming import IncomingMail
 from parsers.report import FoundValue, ParsedReport
 from robot.config import Config, Unit
+from robot.parsing import read_answers_in_body
 from robot.periods import Period, period_by_id
 from store import queries
 
 
-def completed_report(config: Config, session: Session, unit: Unit, answers: dict[str, FoundValue],
-                     thread: list[str]) -> tuple[ParsedReport, Period] | None:
-    """The unit's current report for the answered period with the answers in it, or None when
-    the reply answers no mail of the robot about a period the unit has filed."""
+@dataclass(frozen=True)
+class Completed:
+    """The unit's report completed by a reply: the programme's config view, its period, the
+    report (current figures with the answers in place) and the codes answered."""
+
+    programme: Config
+    period: Period
+    report: ParsedReport
+    answered: tuple[str, ...]
+
+
+def completed_report(config: Config, session: Session, unit: Unit, mail: IncomingMail,
+                     thread: list[str]) -> Completed | None:
+    """The unit's current report for the answered period with the figures of the reply's lines
+    ("05: 755", read with that programme's codes) in it, or None when the reply answers no mail
+    of the robot about a period the unit has filed, or holds no such lines."""
     mailbox = config.mailbox.address
-    period_id = queries.thread_period(session, mailbox, thread)
-    period = period_by_id(config, period_id) if period_id else None
-    current = queries.current_submission(session, mailbox, unit.code, period_id) if period_id else None
-    if period is None or current is None:
+    answered = queries.thread_period(session, mailbox, thread)
+    view = config.programme(answered[0]) if answered else None
+    if answered is None or view is None:
+        return None
+    period = period_by_id(view, answered[1])
+    current = queries.current_submission(session, mailbox, unit.code, *answered)
+    answers: dict[str, FoundValue] = read_answers_in_body(view, mail)
+    if period is None or current is None or not answers:
         return None
     report = ParsedReport(filename=f"{current.filename} + (trả lời trong thư)")
     for stored in queries.values_of(session, [current.id])[current.id]:
         report.values[stored.key] = FoundValue(stored.key, stored.raw, stored.value, stored.source, stored.error)
     report.values.update(answers)
-    return report, period
+    return Completed(view, period, report, tuple(sorted(answers)))

@@ -8,6 +8,7 @@ problem with its key path, so ``robot check`` can print them all at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from pathlib import Path
@@ -15,10 +16,11 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mailer.settings import ImapSettings, SmtpSettings
 from parsers.schema import FieldSpec, Schema
+from robot.config_checks import DEFAULT_PROGRAMME, cross_check, field_code
 from robot.errors import ConfigError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -173,7 +175,7 @@ class FieldConfig(_Model):
     @field_validator("code", mode="before")
     @classmethod
     def _code(cls, value: object) -> object:
-        return _code(value)
+        return field_code(value)
 
 
 class Rule(_Model):
@@ -184,19 +186,60 @@ class Rule(_Model):
     right: str
 
 
+PeriodType = Literal["weekly", "monthly", "quarterly", "semiannual", "annual"]
+# The key that gives each period type its deadline (DESIGN §4).
+DUE_KEY: dict[str, str] = {"weekly": "due_weekday", "monthly": "due_day", "quarterly": "due_day",
+                           "semiannual": "due", "annual": "due"}
+
+
 class ReportConfig(_Model):
+    """One periodic report of a programme: its period type, deadline rule and data cut-off.
+
+    Every deadline is 00:00 local time of the due day ("before 1 June"). ``due`` (MM-DD) for a
+    semiannual or annual report; ``due_day`` N for a monthly or quarterly one: the first day N
+    after the period's data ends; ``due_weekday`` (1 = Monday … 7 = Sunday) of the week after a
+    weekly period. ``cutoff_day`` C moves a monthly or quarterly period's data window to the
+    (C+1)th of the month before its first month … the Cth of its last month (Nghị định 09/2019:
+    the monthly report counts from the 15th to the 14th, ``cutoff_day: 14``).
+    """
+
     id: str
     title: str
-    due: str  # MM-DD; the deadline instant is 00:00 local time of that day
+    period: PeriodType = "annual"
+    due: str | None = None  # MM-DD
+    due_day: int | None = Field(None, ge=1, le=28)
+    due_weekday: int | None = Field(None, ge=1, le=7)
+    cutoff_day: int | None = Field(None, ge=1, le=27)
     first_year: int = 2022
     last_year: int | None = None
     # Words that name this report in a subject or document ("6 tháng", "cả năm"); the longest
     # match wins, so "6 tháng đầu năm" picks the semiannual report over a bare "năm".
     keywords: list[str] = []
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_period(cls, data: object) -> object:
+        """Without ``period``: semiannual when due before 1 June, annual otherwise, as in the first round."""
+        if isinstance(data, dict) and "period" not in data:
+            return {**data, "period": "semiannual" if data.get("due") == "06-01" else "annual"}
+        return data
+
+    @model_validator(mode="after")
+    def _due_rule(self) -> ReportConfig:
+        wanted = DUE_KEY[self.period]
+        given = [key for key in ("due", "due_day", "due_weekday") if getattr(self, key) is not None]
+        if given != [wanted]:
+            raise ValueError(f"a {self.period} report needs '{wanted}' (and no other due key); "
+                             f"given: {', '.join(given) or 'none'}")
+        if self.cutoff_day is not None and self.period not in ("monthly", "quarterly"):
+            raise ValueError("cutoff_day is for monthly and quarterly reports")
+        return self
+
     @field_validator("due")
     @classmethod
-    def _due(cls, value: str) -> str:
+    def _due(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             dt.date.fromisoformat(f"2023-{value}")  # not a leap year: 02-29 is not every year
         except ValueError:
@@ -287,6 +330,30 @@ class TargetsConfig(_Model):
     integration_field: str = "long_ghep"
 
 
+class ProgrammeConfig(_Model):
+    """One report programme of the department (DESIGN §4 ``programmes[]``): its indicators,
+    rules, targets and periodic reports, and who reports it (unit types or unit codes; neither:
+    every unit)."""
+
+    id: str
+    title: str
+    # Words that name this programme in a subject, body, file name or document title.
+    keywords: list[str] = []
+    fields: list[FieldConfig] = Field(min_length=1)
+    rules: list[Rule] = []
+    targets: TargetsConfig | None = None  # the plan's three targets; other programmes have none
+    reports: list[ReportConfig] = Field(min_length=1)
+    unit_types: list[str] = []
+    units: list[str] = []
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _KEY.match(value):
+            raise ValueError("use lower-case letters, digits and _ (e.g. phong_chong_ma_tuy)")
+        return value
+
+
 class DaemonConfig(_Model):
     """`robot run`: how often it polls and flushes, its lock, its alert and its log file."""
 
@@ -337,9 +404,12 @@ class Config(_Model):
     # ("mại dâm", "PCMD", "1629"): mail naming none of them, outside the robot's threads and
     # without a document that reads as the report, is left for people.
     keywords: list[str] = []
-    fields: list[FieldConfig]
+    # The first round's single programme (id "default"); may stand beside ``programmes``.
+    fields: list[FieldConfig] = []
     rules: list[Rule] = []
-    reports: list[ReportConfig]
+    reports: list[ReportConfig] = []
+    # Further report programmes, each with its own indicators, reports and units.
+    programmes: list[ProgrammeConfig] = []
     reminders: RemindersConfig = RemindersConfig()
     digest: DigestConfig = DigestConfig()
     replies: RepliesConfig = RepliesConfig()
@@ -347,10 +417,55 @@ class Config(_Model):
     security: SecurityConfig = SecurityConfig()
     # Department staff who may command the robot by mail (believed only when authenticated).
     staff: list[StaffMember] = []
-    targets: TargetsConfig = TargetsConfig()
+    targets: TargetsConfig | None = None  # given (or defaulted) with top-level fields
     daemon: DaemonConfig = DaemonConfig()
     # Directory of config.yaml: relative paths in the file are resolved against it.
     base_dir: Annotated[Path, Field(exclude=True)] = Path(".")
+    # Set on the view of one programme (``programme_views``), not in the YAML.
+    programme_id: Annotated[str, Field(exclude=True)] = DEFAULT_PROGRAMME
+    programme_title: Annotated[str, Field(exclude=True)] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_targets(cls, data: object) -> object:
+        """Top-level fields are the plan, measured against its targets as in the first round."""
+        if isinstance(data, dict) and data.get("fields") and "targets" not in data:
+            return {**data, "targets": {}}
+        return data
+
+    @functools.cached_property
+    def programme_views(self) -> tuple[Config, ...]:
+        """One config per programme: its fields, rules, targets, reports and keywords at the top,
+        its units only. A config of one programme is its own view, unchanged."""
+        if not self.programmes:
+            return (self,)
+        views = []
+        if self.fields:
+            views.append(self._view(DEFAULT_PROGRAMME, self.organisation.programme, self.units, dict(
+                keywords=self.keywords, fields=self.fields, rules=self.rules, reports=self.reports,
+                targets=self.targets)))
+        for programme in self.programmes:
+            units = [u for u in self.units
+                     if (not programme.unit_types and not programme.units)
+                     or u.type in programme.unit_types or u.code in programme.units]
+            views.append(self._view(programme.id, programme.title, units, dict(
+                keywords=programme.keywords, fields=programme.fields, rules=programme.rules,
+                reports=programme.reports, targets=programme.targets)))
+        return tuple(views)
+
+    def _view(self, programme_id: str, title: str, units: list[Unit], parts: dict) -> Config:
+        organisation = self.organisation.model_copy(update={"programme": title})
+        return self.model_copy(update={**parts, "units": units, "programmes": [], "organisation": organisation,
+                                       "programme_id": programme_id, "programme_title": title})
+
+    def programme(self, programme_id: str) -> Config | None:
+        """The view of one programme by id, or None."""
+        return next((v for v in self.programme_views if v.programme_id == programme_id), None)
+
+    @property
+    def has_programmes(self) -> bool:
+        """More than one programme: rows and replies name theirs."""
+        return len(self.programme_views) > 1
 
     @property
     def tz(self) -> ZoneInfo:
@@ -466,7 +581,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError([f"{path}: not valid YAML: {exc}"]) from None
     if not isinstance(data, dict):
         raise ConfigError([f"{path}: expected keys such as mailbox, units, fields, reports"])
-    data.pop("base_dir", None)
+    for computed in ("base_dir", "programme_id", "programme_title"):
+        data.pop(computed, None)
     problems = cross_check(data)
     try:
         config = Config(**data, base_dir=path.resolve().parent)
@@ -485,132 +601,3 @@ def _describe(error: dict) -> str:
     elif error["type"] == "missing":
         message = "required key is missing"
     return f"{location}: {message}"
-
-
-def _items(data: dict, key: str) -> list[tuple[int, dict]]:
-    """Entries of a list section that are mappings (malformed ones are pydantic's to report)."""
-    value = data.get(key)
-    if not isinstance(value, list):
-        return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
-
-
-def cross_check(data: dict) -> list[str]:
-    """Problems that involve more than one key: duplicates, references, the time zone.
-
-    Works on the raw YAML so these are reported together with structure errors, not after
-    the admin has fixed those.
-    """
-    problems: list[str] = []
-    timezone = data.get("timezone", "Asia/Ho_Chi_Minh")
-    try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone: unknown time zone '{timezone}' (e.g. Asia/Ho_Chi_Minh)")
-
-    unit_types = data.get("unit_types") if isinstance(data.get("unit_types"), dict) else {}
-    own = str((data.get("mailbox") or {}).get("address", "")).strip().lower()
-    seen_codes: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
-    for i, unit in _items(data, "units"):
-        where = f"units.{i}"
-        code = unit.get("code")
-        if code in seen_codes:
-            problems.append(f"{where}.code: '{code}' is already used by units.{seen_codes[code]}")
-        seen_codes.setdefault(code, i)
-        if unit_types and unit.get("type") not in unit_types:
-            known = ", ".join(unit_types)
-            problems.append(f"{where}.type: unknown unit type '{unit.get('type')}' (known: {known})")
-        emails = unit.get("emails") if isinstance(unit.get("emails"), list) else []
-        for email in (str(e).strip().lower() for e in emails):
-            if email == own:
-                problems.append(f"{where}.emails: {email} is the robot's own mailbox")
-            elif email in seen_emails:
-                other = "this unit" if seen_emails[email] == i else f"units.{seen_emails[email]}"
-                problems.append(f"{where}.emails: {email} is already registered for {other}")
-            seen_emails.setdefault(email, i)
-        start, end = unit.get("active_from"), unit.get("active_until")
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            problems.append(f"{where}.active_until: is before active_from")
-
-    field_types: dict[str, str] = {}
-    seen_field_codes: dict[str, str] = {}
-    for i, spec in _items(data, "fields"):
-        where = f"fields.{i}"
-        key, code = spec.get("key"), _code(spec.get("code"))
-        if key in field_types:
-            problems.append(f"{where}.key: '{key}' is defined twice")
-        field_types[key] = spec.get("type")
-        if code in seen_field_codes:
-            problems.append(f"{where}.code: '{code}' is already used by {seen_field_codes[code]}")
-        seen_field_codes.setdefault(code, key)
-        for unit_type in spec.get("applies_to") or []:
-            if unit_types and unit_type not in unit_types:
-                problems.append(f"{where}.applies_to: unknown unit type '{unit_type}'")
-
-    for i, rule in _items(data, "rules"):
-        for side in ("left", "right"):
-            key = rule.get(side)
-            if key not in field_types:
-                problems.append(f"rules.{i}.{side}: no field with key '{key}'")
-            elif field_types[key] != "int":
-                problems.append(f"rules.{i}.{side}: '{key}' is not a number field")
-
-    seen_reports: set = set()
-    for i, report in _items(data, "reports"):
-        if report.get("id") in seen_reports:
-            problems.append(f"reports.{i}.id: '{report.get('id')}' is defined twice")
-        seen_reports.add(report.get("id"))
-        first, last = report.get("first_year", 2022), report.get("last_year")
-        if isinstance(first, int) and isinstance(last, int) and last < first:
-            problems.append(f"reports.{i}.last_year: is before first_year")
-    problems += _target_problems(data, field_types, unit_types)
-    problems += _staff_problems(data, own, seen_emails)
-    for section in ("reports", "fields", "units"):
-        if data.get(section) == []:
-            problems.append(f"{section}: the list is empty")
-    return problems
-
-
-def _target_problems(data: dict, field_types: dict[str, str], unit_types: dict) -> list[str]:
-    """targets.* must name fields of the right type and known unit types."""
-    targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
-    defaults = TargetsConfig()
-    wanted = {name: "int" for name in ("propaganda_field", "schools_reached_field", "schools_total_field",
-                                      "students_reached_field", "students_total_field")}
-    wanted["integration_field"] = "bool"
-    problems = []
-    for name, kind in wanted.items():
-        key = targets.get(name, getattr(defaults, name))
-        if field_types and key not in field_types:
-            problems.append(f"targets.{name}: no field with key '{key}'")
-        elif field_types and field_types[key] != kind:
-            problems.append(f"targets.{name}: '{key}' is not a {'number' if kind == 'int' else 'yes/no'} field")
-    for unit_type in targets.get("students_unit_types", defaults.students_unit_types) or []:
-        if unit_types and unit_type not in unit_types:
-            problems.append(f"targets.students_unit_types: unknown unit type '{unit_type}'")
-    return problems
-
-
-def _staff_problems(data: dict, own: str, unit_emails: dict[str, int]) -> list[str]:
-    """A staff address must be nobody else's: not a unit's, not the robot's, not another member's."""
-    problems = []
-    seen: dict[str, int] = {}
-    for i, member in _items(data, "staff"):
-        where = f"staff.{i}.emails"
-        emails = member.get("emails") if isinstance(member.get("emails"), list) else []
-        for email in (str(e).strip().lower() for e in emails):
-            if email == own:
-                problems.append(f"{where}: {email} is the robot's own mailbox")
-            elif email in unit_emails:
-                problems.append(f"{where}: {email} is registered for units.{unit_emails[email]}; "
-                                "a staff address cannot also be a unit's")
-            elif email in seen and seen[email] != i:
-                problems.append(f"{where}: {email} is already used by staff.{seen[email]}")
-            seen.setdefault(email, i)
-    return problems
-
-
-def _code(value: object) -> object:
-    """YAML reads an unquoted 01 as the number 1; a code is the two-digit text "01"."""
-    return f"{value:02d}" if isinstance(value, int) and not isinstance(value, bool) else value

@@ -8,6 +8,7 @@ replies, so the whole policy reads — and is tested — as a table.
 The policy, as a careful clerk would apply it:
 - mail from the robot itself and delivery reports are recorded, never filed, never answered;
 - a command from a staff address that a trusted server authenticated is the staff's to run;
+- a report that fits two programmes equally is left for staff, never guessed or answered;
 - a mail is for the robot when it replies in one of the robot's threads, names the report
   (keywords), or carries a document that reads as the report; anything else is left for people;
 - a registered unit's report is filed even when the mail carries list or automatic headers,
@@ -46,6 +47,7 @@ class Facts:
     answered_today: bool = False  # the unregistered sender already got its reply today
     unknown_sender_policy: UnknownSenderPolicy = "relevant"
     staff_command: bool = False  # From is a staff address, authenticated by a trusted server, not screened
+    ambiguous_programmes: tuple[str, ...] = ()  # the report fits these programmes equally well
 
 
 Filing = Literal["report", "unverified"]
@@ -68,6 +70,9 @@ def decide(facts: Facts) -> Decision:
         return Decision("duplicate", reasons=(f"same message as #{facts.duplicate_of}",))
     if facts.staff_command:
         return Decision("staff-command", reasons=("authenticated staff command",))
+    if facts.ambiguous_programmes:  # never guessed: a wrong programme would misfile and mis-answer
+        return Decision("ambiguous", reasons=(f"fits programmes {', '.join(facts.ambiguous_programmes)} "
+                                              "equally; left for staff",))
     quiet = facts.screening_kind is not None
     reasons = (f"not answered: {facts.screening_reason}",) if quiet else ()
     if not facts.registered:

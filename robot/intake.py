@@ -22,15 +22,16 @@ from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
 from mailer.incoming import Attachment, IncomingMail
 from mailer.screening import Screening, screen
-from parsers.report import FoundValue, ParsedReport
+from parsers.report import ParsedReport
 from robot.archive import archive_raw, content_hash
 from robot.config import Config, StaffMember, Unit
 from robot.decide import Decision, Facts, decide
 from robot.outbox import Thread, enqueue
 from robot.answers import completed_report
-from robot.parsing import read_answers_in_body, read_attachments, read_body, read_mail
+from robot.parsing import read_attachments, read_body, read_mail
 from robot.periods import Period, pick_period
 from robot.relevance import keyword_pattern, names_report, reads_as_report
+from robot.routing import route
 from robot.replies import (
     Reply,
     acknowledgement,
@@ -100,7 +101,9 @@ class Intake:
     reports: list[ParsedReport] = field(default_factory=list)  # documents that read as the report
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
     names_report: bool = False
-    answers: dict[str, FoundValue] = field(default_factory=dict)  # "05: 755" lines of a reply
+    may_answer: bool = False  # a reply without documents: perhaps "05: 755" lines a notice asked for
+    programme: Config | None = None  # the config view of the programme the mail is about
+    ambiguous: tuple[str, ...] = ()  # programmes its report fits equally (left for staff)
     report: ParsedReport | None = None  # the one filed for the sender's unit
     foreign: list[tuple[ParsedReport, Unit]] = field(default_factory=list)  # kept for other units
     period: Period | None = None
@@ -203,20 +206,26 @@ def _read(config: Config, intake: Intake) -> None:
     intake.staff = _commanding_staff(config, intake)
     if intake.staff is not None:
         return  # a staff command: its files are not a unit's report
-    pattern = keyword_pattern(config.keywords)
     refused = dict(intake.unreadable)
-    found, failures = read_attachments(config, [a for a in _files(mail) if a.filename not in refused])
-    intake.unreadable = intake.unreadable + failures
-    if not found:
-        body = read_body(config, mail)
-        found = [body] if body is not None else []
-    if not found and mail.in_reply_to:  # perhaps the figures a notice asked for, by code
-        intake.answers = read_answers_in_body(config, mail)
-    intake.names_report = names_report(pattern, [
-        mail.subject, mail.own_text,
-        *(a.filename for a in _files(mail)), *(report.title for report in found),
-    ])
-    fields = config.schema().for_unit_type(intake.unit.type if intake.unit else None)
+    files = [a for a in _files(mail) if a.filename not in refused]
+
+    def read_with(view: Config) -> tuple[list[ParsedReport], list[tuple[str, str]]]:
+        found, failures = read_attachments(view, files)
+        if not found:
+            body = read_body(view, mail)
+            found = [body] if body is not None else []
+        return found, failures
+
+    unit_type = intake.unit.type if intake.unit else None
+    texts = [mail.subject, mail.own_text, *(a.filename for a in _files(mail))]
+    routed = route(config, texts, unit_type, read_with)
+    view, found = routed.programme, routed.documents
+    intake.programme, intake.ambiguous = view, routed.ambiguous
+    intake.unreadable = intake.unreadable + routed.unreadable
+    intake.may_answer = not found and bool(mail.in_reply_to)
+    pattern = keyword_pattern(view.keywords)
+    intake.names_report = names_report(pattern, [*texts, *(report.title for report in found)])
+    fields = view.schema().for_unit_type(unit_type)
     for document in found:
         if reads_as_report(document, fields, pattern, intake.names_report):
             intake.reports.append(document)
@@ -278,14 +287,15 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
     earlier = queries.earlier_copy(session, mailbox, intake.sha256, mail.message_id, mail.sender)
     thread = [mail.in_reply_to, *mail.references]
     in_thread = queries.sent_by_robot(session, mailbox, thread)
-    if unit is not None and intake.report is None and intake.answers and in_thread:
-        completed = completed_report(config, session, unit, intake.answers, thread)
+    if unit is not None and intake.report is None and intake.may_answer and in_thread:
+        completed = completed_report(config, session, unit, mail, thread)
         if completed is not None:
-            intake.report, intake.period = completed
-            intake.notes.append(f"answered {', '.join(sorted(intake.answers))} in the reply")
+            intake.programme, intake.report, intake.period = completed.programme, completed.report, completed.period
+            intake.notes.append(f"answered {', '.join(completed.answered)} in the reply")
+    view = _programme(config, intake)
     if unit is not None and intake.report is not None:
-        intake.period = intake.period or _period_for(config, session, intake, unit, intake.report)
-        intake.check = validate(config, intake.report, unit.type)
+        intake.period = intake.period or _period_for(view, session, intake, unit, intake.report)
+        intake.check = validate(view, intake.report, unit.type)
     authentication = intake.authentication
     if authentication is not None and authentication.failed:
         intake.notes.append(f"sender not authenticated ({authentication.reason})")
@@ -308,7 +318,13 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
             session, mailbox, ("unknown-sender",), to_db_time(now - dt.timedelta(days=1)), mail.sender),
         unknown_sender_policy=config.replies.unknown_sender,
         staff_command=intake.staff is not None,
+        ambiguous_programmes=intake.ambiguous,
     )
+
+
+def _programme(config: Config, intake: Intake) -> Config:
+    """The config view of the programme the mail is about (the first when it is about none)."""
+    return intake.programme or config.programme_views[0]
 
 
 # --- recording -------------------------------------------------------------------------------------
@@ -322,15 +338,16 @@ def _record(config: Config, session: Session, intake: Intake, decision: Decision
         filings.append(_own_filing(config, session, intake, decision.file))
     if decision.keep_foreign:
         filings += [_foreign_filing(config, session, intake, report, unit) for report, unit in intake.foreign]
+    view = _programme(config, intake)
     if intake.period is None and intake.unit is not None and decision.outcome in ("unreadable", "no_attachment"):
-        intake.period = _period_for(config, session, intake, intake.unit, None)  # shown in status
+        intake.period = _period_for(view, session, intake, intake.unit, None)  # shown in status
     message = _message_row(intake, decision, mailbox, now)
     submissions = record_message(session, message, filings)
     if decision.outcome == "staff-command":
         _staff_command(config, session, intake, message, now, mode)
-    reply = _reply(config, intake, decision, submissions[0].version if decision.file == "report" else 0)
+    reply = _reply(view, intake, decision, submissions[0].version if decision.file == "report" else 0)
     if reply is not None and mode.reply:
-        _queue_reply(config, session, intake, reply, message, now)
+        _queue_reply(config, view, session, intake, reply, message, now)
     elif reply is not None:
         intake.notes.append(f"{reply.kind} reply not sent (backfill)")
     if mode.advance:
@@ -374,13 +391,14 @@ def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> F
 def _foreign_filing(config: Config, session: Session, intake: Intake, report: ParsedReport,
                     unit: Unit) -> Filing:
     """A document naming another registered unit: kept as unverified for it, never filed."""
-    period = _period_for(config, session, intake, unit, report)
+    view = _programme(config, intake)
+    period = _period_for(view, session, intake, unit, report)
     if intake.period is None:
         intake.period = period
     intake.notes.append(f"{report.filename} names {unit.code}; kept as unverified")
     if intake.unit is not None:
         intake.remarks.append(foreign_report_remark(report.filename, unit.name))
-    return _filing(unit, report, period, validate(config, report, unit.type), intake.received_at,
+    return _filing(unit, report, period, validate(view, report, unit.type), intake.received_at,
                    "unverified")
 
 
@@ -388,7 +406,7 @@ def _filing(unit: Unit, report: ParsedReport, period: Period, check: Validation,
             received_at: dt.datetime, state: str) -> Filing:
     applicable = {spec.key for spec in check.fields}
     return Filing(
-        unit_code=unit.code, period_id=period.id, state=state, on_time=period.is_on_time(received_at),
+        unit_code=unit.code, programme=period.programme, period_id=period.id, state=state, on_time=period.is_on_time(received_at),
         received_at=to_db_time(received_at), filename=report.filename, missing=check.missing,
         invalid=check.invalid,
         problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
@@ -408,6 +426,7 @@ def _message_row(intake: Intake, decision: Decision, mailbox: str, now: dt.datet
         processed_at=to_db_time(now), outcome=decision.outcome,
         detail="; ".join(intake.notes + list(decision.reasons))[:1000],
         unit_code=unit.code if unit else None,
+        programme=intake.period.programme if intake.period else None,
         period_id=intake.period.id if intake.period else None,
         attachments=[a.filename for a in intake.mail.attachments],
     )
@@ -448,8 +467,9 @@ def _unread_files(intake: Intake) -> list[tuple[str, str]]:
 
 def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
                 report: ParsedReport | None) -> Period:
-    """The period of a report: its own words first, then the subject, then the received date."""
-    filed = queries.filed_periods(session, config.mailbox.address, unit.code)
+    """The period of a report, in ``config``'s programme: its own words first, then the subject,
+    then the received date."""
+    filed = queries.filed_periods(session, config.mailbox.address, unit.code, config.programme_id)
     hints = [report.period_hint if report else None, intake.mail.subject]
     period = pick_period(config, intake.received_at, [h for h in hints if h], filed)
     if period is None:
@@ -459,14 +479,14 @@ def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
     return period
 
 
-def _queue_reply(config: Config, session: Session, intake: Intake, reply: Reply,
+def _queue_reply(config: Config, view: Config, session: Session, intake: Intake, reply: Reply,
                  message: Message, now: dt.datetime) -> None:
     from robot.blank_template import blank_template  # openpyxl/docx: only when a notice needs it
 
     attachments = []
     if reply.attach_template:
         unit_type = intake.unit.type if intake.unit else None
-        attachments.append(blank_template(config, unit_type, intake.period))
+        attachments.append(blank_template(view, unit_type, intake.period))
     enqueue(
         session, config, kind=reply.kind, to=[intake.mail.sender],
         subject=reply.subject, text=reply.text, now=now,

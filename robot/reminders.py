@@ -101,7 +101,7 @@ def plan_reminders(config: Config, session: Session, now: dt.datetime) -> list[P
         steps = due_steps(config, period, now)
         if not steps:
             continue
-        sent = queries.reminder_steps_sent(session, config.mailbox.address, period.id)
+        sent = queries.reminder_steps_sent(session, config.mailbox.address, period.programme, period.id)
         for row in period_status(config, session, period):  # expected units only
             if row.state == "complete" or row.excused:  # excused by staff: not expected
                 continue
@@ -125,7 +125,8 @@ def send_reminders(config: Config, engine: Engine, now: dt.datetime,
             row = enqueue(session, config, kind=item.step.kind, to=item.to, subject=item.subject,
                           text=item.text, now=now, auto_submitted="auto-generated")
             session.flush()
-            session.add(ReminderSent(mailbox=config.mailbox.address, unit_code=item.unit.code, period_id=item.period.id,
+            session.add(ReminderSent(mailbox=config.mailbox.address, unit_code=item.unit.code,
+                                     programme=item.period.programme, period_id=item.period.id,
                                      step=item.step.name, kind=item.step.kind,
                                      sent_at=to_db_time(now), outbox_id=row.id))
             try:

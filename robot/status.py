@@ -75,12 +75,12 @@ def period_status(config: Config, session: Session, period: Period,
                   all_mailboxes: bool = False) -> list[StatusRow]:
     """A row for every expected unit, in config order, from this robot's mailbox or from every one."""
     mailbox = None if all_mailboxes else config.mailbox.address
-    current = queries.current_submissions(session, mailbox, period.id)
-    unverified = queries.unverified_submissions(session, mailbox, period.id)
-    unreadable = {m.unit_code for m in queries.messages_with_outcome(session, mailbox, "unreadable", period.id)}
-    figures = queries.current_figures(session, mailbox, period.id)
-    failed = queries.undeliverable(session, mailbox, period.id)
-    excused = excused_units(session, mailbox, period.id)
+    current = queries.current_submissions(session, mailbox, period.programme, period.id)
+    unverified = queries.unverified_submissions(session, mailbox, period.programme, period.id)
+    unreadable = {m.unit_code for m in queries.messages_with_outcome(session, mailbox, "unreadable", (period.programme, period.id))}
+    figures = queries.current_figures(session, mailbox, period.programme, period.id)
+    failed = queries.undeliverable(session, mailbox, period.programme, period.id)
+    excused = excused_units(session, mailbox, period.programme, period.id)
     rows = []
     for unit in expected_units(config, period):
         submission = current.get(unit.code)

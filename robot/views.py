@@ -49,6 +49,7 @@ OUTCOME_WORDS = {
     "already-processed": "Đã xử lý trước đó",
     "not-for-robot": "Không phải báo cáo (để cán bộ xem)",
     "reply-to-robot": "Trả lời thư của hệ thống (để cán bộ xem)",
+    "ambiguous": "Hợp với nhiều chương trình báo cáo (để cán bộ xem)",
     "quarantined": "Thư bị kẹt, để riêng (cán bộ xem)",
     "unverified": "Người gửi chưa xác thực",
     "bulk": "Thư gửi hàng loạt",
@@ -110,7 +111,7 @@ def decisions_json(taken: list[Outcome]) -> list[dict]:
 
 
 # Mail the robot leaves for a person, newest first in the table.
-LEFT_FOR_PEOPLE = ("reply-to-robot", "not-for-robot", "quarantined", "error")
+LEFT_FOR_PEOPLE = ("reply-to-robot", "not-for-robot", "ambiguous", "quarantined", "error")
 
 
 def left_for_people_table(config: Config, messages: list[Message]) -> Table | None:

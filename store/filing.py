@@ -1,7 +1,7 @@
 """Filing what the intake decided about a message: its record, and the reports it carries.
 
 One call persists a decision: the message row (whose unique key is the claim on the mailbox
-message) and each report filed from it, versioned per (mailbox, unit, period): a new filed report
+message) and each report filed from it, versioned per (mailbox, unit, programme, period): a new filed report
 supersedes the unit's current one and keeps the history; an unverified one (unknown or
 unauthenticated sender, another unit's document) is kept beside it and never becomes current.
 """
@@ -34,6 +34,7 @@ class Filing:
     """A report to file for a unit and period from the message being recorded."""
 
     unit_code: str
+    programme: str
     period_id: str
     state: str  # complete | incomplete | unverified
     on_time: bool
@@ -58,10 +59,12 @@ def _file(session: Session, message: Message, filing: Filing) -> Submission:
     if filing.state == "unverified":
         version = 0
     else:
-        version = queries.next_version(session, message.mailbox, filing.unit_code, filing.period_id)
-        queries.supersede(session, message.mailbox, filing.unit_code, filing.period_id)
+        scope = (message.mailbox, filing.unit_code, filing.programme, filing.period_id)
+        version = queries.next_version(session, *scope)
+        queries.supersede(session, *scope)
     submission = Submission(
-        mailbox=message.mailbox, unit_code=filing.unit_code, period_id=filing.period_id,
+        mailbox=message.mailbox, unit_code=filing.unit_code, programme=filing.programme,
+        period_id=filing.period_id,
         version=version, state=filing.state, is_current=filing.state != "unverified",
         on_time=filing.on_time, received_at=filing.received_at, message_pk=message.id,
         filename=filing.filename, missing=filing.missing, invalid=filing.invalid,

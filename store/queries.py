@@ -113,16 +113,18 @@ def sent_by_robot(session: Session, mailbox: str, message_ids: Iterable[str]) ->
     return session.exec(query.limit(1)).first() is not None
 
 
-def thread_period(session: Session, mailbox: str, message_ids: Iterable[str]) -> str | None:
-    """The period of the message the robot answered with one of these Message-IDs (newest first)."""
+def thread_period(session: Session, mailbox: str, message_ids: Iterable[str]) -> tuple[str, str] | None:
+    """The (programme, period) of the message the robot answered with one of these Message-IDs
+    (newest first)."""
     wanted = [m for m in message_ids if m]
     if not wanted:
         return None
-    query = (select(Message.period_id).join(Outbox, col(Outbox.message_pk) == Message.id)
+    query = (select(Message.programme, Message.period_id).join(Outbox, col(Outbox.message_pk) == Message.id)
              .where(Outbox.mailbox == mailbox, col(Outbox.message_id).in_(wanted),
                     col(Message.period_id).is_not(None))
              .order_by(col(Outbox.id).desc()))
-    return session.exec(query.limit(1)).first()
+    found = session.exec(query.limit(1)).first()
+    return (found[0] or "default", found[1]) if found else None
 
 
 def answered_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
@@ -135,39 +137,43 @@ def answered_since(session: Session, mailbox: str, kinds: Iterable[str], since: 
     return session.exec(query.limit(1)).first() is not None
 
 
-def current_submission(session: Session, mailbox: str, unit_code: str, period_id: str) -> Submission | None:
+def current_submission(session: Session, mailbox: str, unit_code: str, programme: str,
+                       period_id: str) -> Submission | None:
     query = select(Submission).where(
-        Submission.mailbox == mailbox, Submission.unit_code == unit_code,
+        Submission.mailbox == mailbox, Submission.unit_code == unit_code, Submission.programme == programme,
         Submission.period_id == period_id, col(Submission.is_current).is_(True),
     )
     return session.exec(query).first()
 
 
-def next_version(session: Session, mailbox: str, unit_code: str, period_id: str) -> int:
+def next_version(session: Session, mailbox: str, unit_code: str, programme: str, period_id: str) -> int:
     """Version number for a new filed (non-unverified) submission of the unit for the period."""
     query = select(func.max(Submission.version)).where(
-        Submission.mailbox == mailbox, Submission.unit_code == unit_code,
+        Submission.mailbox == mailbox, Submission.unit_code == unit_code, Submission.programme == programme,
         Submission.period_id == period_id, Submission.state != "unverified",
     )
     return (session.exec(query).one() or 0) + 1
 
 
-def current_submissions(session: Session, mailbox: str | None, period_id: str) -> dict[str, Submission]:
+def current_submissions(session: Session, mailbox: str | None, programme: str,
+                        period_id: str) -> dict[str, Submission]:
     """The current report of every unit that filed one for the period, by unit code.
 
     Across mailboxes, a unit that filed with several robots counts with its latest report.
     """
     query = select(Submission).where(
-        Submission.period_id == period_id, col(Submission.is_current).is_(True)
+        Submission.programme == programme, Submission.period_id == period_id, col(Submission.is_current).is_(True)
     ).order_by(col(Submission.received_at), col(Submission.id))
     return {s.unit_code: s for s in session.exec(_scoped(query, Submission.mailbox, mailbox))}
 
 
-def unverified_submissions(session: Session, mailbox: str | None, period_id: str) -> dict[str, Submission]:
+def unverified_submissions(session: Session, mailbox: str | None, programme: str,
+                           period_id: str) -> dict[str, Submission]:
     """The latest unverified submission naming each unit, for the period."""
     query = (
         select(Submission)
-        .where(Submission.period_id == period_id, Submission.state == "unverified")
+        .where(Submission.programme == programme, Submission.period_id == period_id,
+               Submission.state == "unverified")
         .order_by(col(Submission.id))
     )
     return {s.unit_code: s for s in session.exec(_scoped(query, Submission.mailbox, mailbox))}
@@ -185,7 +191,8 @@ def values_of(session: Session, submission_ids: Iterable[int]) -> dict[int, list
     return result
 
 
-def current_figures(session: Session, mailbox: str | None, period_id: str) -> dict[int, dict[str, object]]:
+def current_figures(session: Session, mailbox: str | None, programme: str,
+                    period_id: str) -> dict[int, dict[str, object]]:
     """The figures of every current report of the period, {key: value} by submission id.
 
     One joined query, not an IN list of ids: a period of 45,000 units is past SQLite's limit
@@ -194,7 +201,8 @@ def current_figures(session: Session, mailbox: str | None, period_id: str) -> di
     query = (
         select(SubmissionValue.submission_id, SubmissionValue.key, SubmissionValue.value)
         .join(Submission, col(Submission.id) == SubmissionValue.submission_id)
-        .where(Submission.period_id == period_id, col(Submission.is_current).is_(True))
+        .where(Submission.programme == programme, Submission.period_id == period_id,
+               col(Submission.is_current).is_(True))
     )
     figures: dict[int, dict[str, object]] = {}
     # Core rows, not ORM loading: a third of the time over a period of 45,000 reports.
@@ -204,10 +212,11 @@ def current_figures(session: Session, mailbox: str | None, period_id: str) -> di
 
 
 def messages_with_outcome(session: Session, mailbox: str | None, outcome: str,
-                          period_id: str | None = None, since: dt.datetime | None = None) -> list[Message]:
+                          period: tuple[str, str] | None = None, since: dt.datetime | None = None) -> list[Message]:
+    """Messages of one outcome, oldest first; ``period`` (programme, period id) narrows them."""
     query = _scoped(select(Message).where(Message.outcome == outcome), Message.mailbox, mailbox)
-    if period_id is not None:
-        query = query.where(Message.period_id == period_id)
+    if period is not None:
+        query = query.where(Message.programme == period[0], Message.period_id == period[1])
     if since is not None:
         query = query.where(Message.received_at >= since)
     return list(session.exec(query.order_by(col(Message.received_at))))
@@ -284,14 +293,15 @@ def supersede_held(session: Session, mailbox: str, to_addr: str, kind: str) -> N
     ).values(status="superseded"))
 
 
-def undeliverable(session: Session, mailbox: str | None, period_id: str) -> dict[str, list[Outbox]]:
+def undeliverable(session: Session, mailbox: str | None, programme: str, period_id: str) -> dict[str, list[Outbox]]:
     """Mail about a period the robot gave up delivering, by unit: answers to the unit's messages
     and reminders to it (a wrong address, a full mailbox: someone must phone the unit)."""
     failed = {}
     answers = (select(Message.unit_code, Outbox).join(Message, col(Outbox.message_pk) == Message.id)
-               .where(Message.period_id == period_id, Outbox.status == "failed"))
+               .where(Message.programme == programme, Message.period_id == period_id, Outbox.status == "failed"))
     reminders = (select(ReminderSent.unit_code, Outbox).join(ReminderSent, ReminderSent.outbox_id == Outbox.id)
-                 .where(ReminderSent.period_id == period_id, Outbox.status == "failed"))
+                 .where(ReminderSent.programme == programme, ReminderSent.period_id == period_id,
+                        Outbox.status == "failed"))
     for query in (_scoped(answers, Outbox.mailbox, mailbox), _scoped(reminders, Outbox.mailbox, mailbox)):
         for unit_code, row in session.exec(query):
             if unit_code:
@@ -310,28 +320,28 @@ def outbox_counts(session: Session, mailbox: str) -> dict[str, int]:
     return {status: count for status, count in session.exec(query)}
 
 
-def filed_periods(session: Session, mailbox: str, unit_code: str) -> set[str]:
-    """Ids of the periods for which the unit's current report is complete."""
+def filed_periods(session: Session, mailbox: str, unit_code: str, programme: str) -> set[str]:
+    """Ids of the programme's periods for which the unit's current report is complete."""
     query = select(Submission.period_id).where(
-        Submission.mailbox == mailbox, Submission.unit_code == unit_code,
+        Submission.mailbox == mailbox, Submission.unit_code == unit_code, Submission.programme == programme,
         col(Submission.is_current).is_(True),
         Submission.state == "complete",
     )
     return set(session.exec(query))
 
 
-def supersede(session: Session, mailbox: str, unit_code: str, period_id: str) -> None:
+def supersede(session: Session, mailbox: str, unit_code: str, programme: str, period_id: str) -> None:
     """Mark the unit's current report for the period as no longer current."""
-    current = current_submission(session, mailbox, unit_code, period_id)
+    current = current_submission(session, mailbox, unit_code, programme, period_id)
     if current is not None:
         current.is_current = False
         session.add(current)
 
 
-def reminder_steps_sent(session: Session, mailbox: str, period_id: str) -> set[tuple[str, str]]:
+def reminder_steps_sent(session: Session, mailbox: str, programme: str, period_id: str) -> set[tuple[str, str]]:
     """The (unit code, step) pairs already reminded for a period."""
     query = select(ReminderSent.unit_code, ReminderSent.step).where(
-        ReminderSent.mailbox == mailbox, ReminderSent.period_id == period_id)
+        ReminderSent.mailbox == mailbox, ReminderSent.programme == programme, ReminderSent.period_id == period_id)
     return {(unit, step) for unit, step in session.exec(query)}
 
 

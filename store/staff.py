@@ -14,26 +14,29 @@ from store.db import to_db_time
 from store.tables import Excusal, StaffAction, Submission
 
 
-def excused_units(session: Session, mailbox: str | None, period_id: str) -> set[str]:
+def excused_units(session: Session, mailbox: str | None, programme: str, period_id: str) -> set[str]:
     """Codes of the units excused (and not undone) for a period."""
-    query = select(Excusal.unit_code).where(Excusal.period_id == period_id, col(Excusal.undone_at).is_(None))
+    query = select(Excusal.unit_code).where(Excusal.programme == programme, Excusal.period_id == period_id,
+                                            col(Excusal.undone_at).is_(None))
     if mailbox is not None:
         query = query.where(Excusal.mailbox == mailbox)
     return set(session.exec(query))
 
 
-def active_excusal(session: Session, mailbox: str, unit_code: str, period_id: str) -> Excusal | None:
+def active_excusal(session: Session, mailbox: str, unit_code: str, programme: str,
+                   period_id: str) -> Excusal | None:
     """The unit's standing excusal for the period, if any."""
     return session.exec(select(Excusal).where(
-        Excusal.mailbox == mailbox, Excusal.unit_code == unit_code, Excusal.period_id == period_id,
+        Excusal.mailbox == mailbox, Excusal.unit_code == unit_code, Excusal.programme == programme,
+        Excusal.period_id == period_id,
         col(Excusal.undone_at).is_(None),
     )).first()
 
 
-def add_excusal(session: Session, mailbox: str, unit_code: str, period_id: str, reason: str, by: str,
-                at: dt.datetime, message_pk: int | None) -> Excusal:
+def add_excusal(session: Session, mailbox: str, unit_code: str, programme: str, period_id: str, reason: str,
+                by: str, at: dt.datetime, message_pk: int | None) -> Excusal:
     """Record that the unit is not expected for the period (the caller commits)."""
-    row = Excusal(mailbox=mailbox, unit_code=unit_code, period_id=period_id, reason=reason, by=by,
+    row = Excusal(mailbox=mailbox, unit_code=unit_code, programme=programme, period_id=period_id, reason=reason, by=by,
                   at=to_db_time(at), message_pk=message_pk)
     session.add(row)
     session.flush()

@@ -49,6 +49,7 @@ class Message(SQLModel, table=True):
     outcome: str = Field(index=True)
     detail: str = ""
     unit_code: str | None = Field(default=None, index=True)
+    programme: str | None = None  # with period_id: the report programme the mail was about
     period_id: str | None = Field(default=None, index=True)
     attachments: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
@@ -61,10 +62,11 @@ class Submission(SQLModel, table=True):
     """
 
     __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_scope", "mailbox", "period_id", "unit_code"),)
+    __table_args__ = (Index("ix_submission_scope", "mailbox", "programme", "period_id", "unit_code"),)
     id: int | None = Field(default=None, primary_key=True)
     mailbox: str  # the robot that filed it
     unit_code: str = Field(index=True)
+    programme: str  # the report programme (config programme id)
     period_id: str = Field(index=True)
     version: int
     state: str
@@ -134,12 +136,13 @@ class ReminderSent(SQLModel, table=True):
 
     __tablename__ = "reminder_sent"
     __table_args__ = (
-        UniqueConstraint("mailbox", "unit_code", "period_id", "step", name="uq_reminder_sent_step"),
-        Index("ix_reminder_sent_period_id", "mailbox", "period_id"),
+        UniqueConstraint("mailbox", "programme", "unit_code", "period_id", "step", name="uq_reminder_sent_step"),
+        Index("ix_reminder_sent_period_id", "mailbox", "programme", "period_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     mailbox: str
     unit_code: str
+    programme: str  # the report programme (config programme id)
     period_id: str
     step: str  # before-7, overdue-2, escalation …
     kind: str  # reminder | overdue | escalation (the X-Report-Robot value)
@@ -171,10 +174,11 @@ class Excusal(SQLModel, table=True):
     counted apart in completeness. Undoing keeps the row and sets ``undone_at``."""
 
     __tablename__ = "excusal"
-    __table_args__ = (Index("ix_excusal_scope", "mailbox", "period_id", "unit_code"),)
+    __table_args__ = (Index("ix_excusal_scope", "mailbox", "programme", "period_id", "unit_code"),)
     id: int | None = Field(default=None, primary_key=True)
     mailbox: str
     unit_code: str
+    programme: str  # the report programme (config programme id)
     period_id: str
     reason: str = ""
     by: str  # the staff member's name (a mail command) or the admin's (`robot excuse --by`)

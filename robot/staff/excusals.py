@@ -25,12 +25,12 @@ def excuse(config: Config, session: Session, unit: Unit, period: Period, reason:
            now: dt.datetime, message_pk: int | None) -> tuple[Excusal, bool]:
     """Excuse the unit for the period; (the excusal, whether it is new). Excusing twice keeps the first."""
     mailbox = config.mailbox.address
-    standing = store.active_excusal(session, mailbox, unit.code, period.id)
+    standing = store.active_excusal(session, mailbox, unit.code, period.programme, period.id)
     if standing is not None:
         return standing, False
     if not reason.strip():
         raise Refused("Cần ghi lý do miễn báo cáo sau mã kỳ báo cáo.")
-    return store.add_excusal(session, mailbox, unit.code, period.id, reason.strip(), by, now, message_pk), True
+    return store.add_excusal(session, mailbox, unit.code, period.programme, period.id, reason.strip(), by, now, message_pk), True
 
 
 def undo(config: Config, session: Session, excusal_id: int, now: dt.datetime) -> Excusal:
