@@ -36,6 +36,7 @@ class Schema:
     subtitle: str = ""
     place: str = ""
     unit_types: dict[str, str] = field(default_factory=dict)  # key -> Vietnamese name
+    programme: str = "default"  # the report programme's id, stamped into generated templates
 
     def for_unit_type(self, unit_type: str | None) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.applies(unit_type))

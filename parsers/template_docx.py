@@ -27,14 +27,13 @@ def write_docx_template(
     *,
     report_title: str = "",
     unit_name: str = "",
-    programme: str = text.DEFAULT_PROGRAMME,
 ) -> bytes:
     """A .docx report form for one unit type: administrative header, indicator table, signature.
 
-    The document's keywords carry the template code of ``programme`` (``template_marker``).
+    The document's keywords carry the template code of the schema's programme (``template_marker``).
     """
     document = docx.Document()
-    document.core_properties.keywords = text.template_marker(programme)
+    document.core_properties.keywords = text.template_marker(schema.programme)
     _set_page(document)
     _write_header(document, schema, unit_name)
     for number, line in enumerate(text.title_lines(schema, report_title)):

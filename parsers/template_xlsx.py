@@ -28,14 +28,13 @@ def write_xlsx_template(
     *,
     report_title: str = "",
     unit_name: str = "",
-    programme: str = text.DEFAULT_PROGRAMME,
 ) -> bytes:
     """An .xlsx report form for one unit type: header, one row per field, instructions sheet.
 
-    The workbook's keywords carry the template code of ``programme`` (``template_marker``).
+    The workbook's keywords carry the template code of the schema's programme (``template_marker``).
     """
     workbook = Workbook()
-    workbook.properties.keywords = text.template_marker(programme)
+    workbook.properties.keywords = text.template_marker(schema.programme)
     sheet = workbook.active
     sheet.title = SHEET_TITLE
     row = _write_header(sheet, schema, report_title, unit_name)

@@ -17,8 +17,7 @@ def template_bytes(config: Config, fmt: str, unit_type: str | None, period: Peri
     """The template in ``fmt`` (xlsx or docx) for a unit type, titled for a period if given."""
     writer = write_xlsx_template if fmt == "xlsx" else write_docx_template
     title = period.title if period else ""
-    return writer(config.schema(), unit_type, report_title=title, unit_name=unit_name,
-                  programme=config.programme_id)
+    return writer(config.schema(), unit_type, report_title=title, unit_name=unit_name)
 
 
 def blank_template(config: Config, unit_type: str | None, period: Period | None) -> Attachment:

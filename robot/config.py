@@ -491,6 +491,7 @@ class Config(_Model):
             subtitle=self.organisation.programme,
             place=self.organisation.place,
             unit_types=dict(self.unit_types),
+            programme=self.programme_id,
         )
 
     def unit_by_email(self, address: str) -> Unit | None:
