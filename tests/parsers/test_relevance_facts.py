@@ -3,6 +3,8 @@ its title as written, the robot's template code, how each value was found, and n
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 from pathlib import Path
 
@@ -108,7 +110,7 @@ def test_the_robots_templates_carry_their_code_and_title(schema, values_for, kin
     """GIVEN a template written for a programme, then filled in and saved by the school
     THEN the reader returns the template code and the title block as printed."""
     write, fill = WRITERS[kind]
-    blank = write(schema, "thpt", report_title="Báo cáo 6 tháng đầu năm", programme="pcmd")
+    blank = write(dataclasses.replace(schema, programme="pcmd"), "thpt", report_title="Báo cáo 6 tháng đầu năm")
     filled = fill(blank, schema, values_for("thpt"), "Trường THPT Tân An", "6 tháng đầu năm 2026")
     [report] = parse_attachment(f"bc.{kind}", filled, schema)
     assert report.template_code == template_marker("pcmd") == "report-robot:pcmd"
