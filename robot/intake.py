@@ -471,7 +471,8 @@ def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
     then the received date."""
     filed = queries.filed_periods(session, config.mailbox.address, unit.code, config.programme_id)
     hints = [report.period_hint if report else None, intake.mail.subject]
-    period = pick_period(config, intake.received_at, [h for h in hints if h], filed)
+    titles = [report.title] if report and report.title else []
+    period = pick_period(config, intake.received_at, [h for h in hints if h], filed, titles)
     if period is None:
         intake.notes.append("named period does not exist; picked from the received date")
         period = pick_period(config, intake.received_at, [], filed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from parsers.labels import fold
@@ -166,14 +167,15 @@ def number_named_in(report: ReportConfig, text: str) -> int | None:
 
 
 def pick_period(
-    config: Config, received_at: dt.datetime, texts: list[str], filed: set[str]
+    config: Config, received_at: dt.datetime, texts: list[str], filed: set[str], titles: Sequence[str] = ()
 ) -> Period | None:
     """The period a mail is about.
 
     ``texts`` are the places the sender may have named it, most trusted first (the document's
     own "Kỳ báo cáo" or title, then the subject). Without an explicit kind, the most recent
     overdue period the unit has not filed (``filed`` holds the ids it has filed completely)
-    wins, else the open one.
+    wins, else the open one. ``titles`` (the documents' title blocks, which may also quote a
+    plan's years) are read only for the month, quarter or week of a numbered report.
     """
     report, year = None, None
     for text in texts:
@@ -191,7 +193,7 @@ def pick_period(
         if year is not None:
             return period_by_id(config, f"{report.id}-{year}")
         return _nearest([p for p in all_periods(config, received_at) if p.report.id == report.id], received_at)
-    number = next((n for n in (number_named_in(report, text or "") for text in texts) if n), None)
+    number = next((n for n in (number_named_in(report, text or "") for text in [*texts, *titles]) if n), None)
     periods = [p for p in all_periods(config, received_at) if p.report.id == report.id]
     if number is not None:
         return _nearest([p for p in periods if p.number == number and (year is None or p.year == year)], received_at)
