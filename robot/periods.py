@@ -130,6 +130,12 @@ def period_by_id(config: Config, period_id: str) -> Period | None:
     return make_period(config, report, year, number)
 
 
+def period_of(config: Config, programme: str | None, period_id: str) -> Period | None:
+    """A stored period (its programme's id and its own) of any programme of the config."""
+    view = config.programme(programme or config.programme_views[0].programme_id)
+    return period_by_id(view, period_id) if view is not None else None
+
+
 def open_period(config: Config, now: dt.datetime) -> Period | None:
     """The period whose deadline is the next one after ``now``."""
     return next((p for p in all_periods(config, now) if p.deadline > now), None)

@@ -7,9 +7,8 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 
 from robot.config import Config
-from robot.periods import period_by_id
 from robot.staff.excusals import Refused, excuse, undo
-from robot.staff.lookup import find_unit
+from robot.staff.lookup import find_period, find_unit
 from store import staff as store
 from store.db import session as open_session
 from store.tables import Excusal
@@ -21,7 +20,8 @@ def excuse_by_admin(config: Config, engine: Engine, unit_text: str, period_id: s
     unit = find_unit(config, unit_text)
     if unit is None:
         raise Refused(f"Không tìm thấy đơn vị “{unit_text}” (ghi mã đơn vị hoặc tên đơn vị).")
-    period = period_by_id(config, period_id.lower())
+    found = find_period(config, (period_id,))
+    period = found[1] if found else None
     if period is None:
         raise Refused(f"Không có kỳ báo cáo “{period_id}” (ví dụ annual-{now.year}).")
     with open_session(engine) as session:

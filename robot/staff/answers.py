@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from mailer.incoming import Attachment
 from robot.config import Config, StaffMember, Unit
-from robot.periods import Period, all_periods, period_by_id
+from robot.periods import Period, all_periods, period_of
 from robot.templating import text_templates
 from robot.wording import show_time
 from store import staff as store
@@ -34,7 +34,8 @@ class Answer:
 def help_answer(config: Config, member: StaffMember, now: dt.datetime, problem: str = "") -> Answer:
     """The list of commands with examples, after what was wrong with the command, if anything."""
     example = next((u for u in config.units if u.active_on(now.date())), config.units[0])
-    recent = [p.id for p in all_periods(config, now) if p.deadline <= now + dt.timedelta(days=366)][-4:]
+    recent = [p.id for view in config.programme_views for p in all_periods(view, now)
+              if p.deadline <= now + dt.timedelta(days=366)][-4:]
     text = text_templates.get_template("staff_help.txt.j2").render(
         name=member.name, problem=problem, mailbox=config.mailbox.address, role=ROLE_NAMES[member.role],
         example_code=example.code, example_name=example.name, example_period=recent[-1], periods=recent,
@@ -48,14 +49,14 @@ def unit_answer(config: Config, session: Session, member: StaffMember, unit: Uni
     mailbox, tz = config.mailbox.address, config.tz
     periods: dict[str, dict] = {}
 
-    def entry(period_id: str) -> dict:
-        period = period_by_id(config, period_id)
+    def entry(programme: str, period_id: str) -> dict:
+        period = period_of(config, programme, period_id)
         title = period.title if period else period_id
-        return periods.setdefault(period_id, {"id": period_id, "title": title, "submissions": [], "excusals": [],
-                                              "due": period.deadline if period else None})
+        return periods.setdefault((programme, period_id), {"id": period_id, "title": title, "submissions": [],
+                                                           "excusals": [], "due": period.deadline if period else None})
 
     for s in store.unit_history(session, mailbox, unit.code):
-        entry(s.period_id)["submissions"].append({
+        entry(s.programme, s.period_id)["submissions"].append({
             "version": s.version if s.state != "unverified" else None,
             "state": STATE_WORDS.get(s.state, s.state), "current": s.is_current,
             "timing": "đúng hạn" if s.on_time else "trễ hạn",
@@ -64,7 +65,7 @@ def unit_answer(config: Config, session: Session, member: StaffMember, unit: Uni
             "accepted_at": show_time(from_db_time(s.accepted_at), tz) if s.accepted_at else "",
         })
     for e in store.unit_excusals(session, mailbox, unit.code):
-        entry(e.period_id)["excusals"].append({
+        entry(e.programme, e.period_id)["excusals"].append({
             "id": e.id, "at": show_time(from_db_time(e.at), tz), "by": e.by, "reason": e.reason,
             "undone": show_time(from_db_time(e.undone_at), tz) if e.undone_at else "",
         })
@@ -92,7 +93,7 @@ def excused_answer(config: Config, member: StaffMember, unit: Unit, period: Peri
 
 def undone_answer(config: Config, member: StaffMember, unit_name: str, row: Excusal) -> Answer:
     """The confirmation that an excusal was undone."""
-    period = period_by_id(config, row.period_id)
+    period = period_of(config, row.programme, row.period_id)
     title = period.title if period else row.period_id
     done = (f"Đã hoàn tác lần miễn báo cáo số {row.id}: {unit_name} ({row.unit_code}) lại phải nộp "
             f"{title} ({row.period_id}) và được nhắc như các đơn vị khác.")

@@ -26,9 +26,13 @@ def find_unit(config: Config, text: str) -> Unit | None:
 
 
 def find_period(config: Config, words: tuple[str, ...]) -> tuple[int, Period] | None:
-    """The first word that is a period id (annual-2026), with its position."""
+    """The first word that is a period id (annual-2026), with its position. An id that two
+    programmes share is taken only with a word naming one of them (its programme id)."""
+    named = {word.lower() for word in words}
     for index, word in enumerate(words):
-        period = period_by_id(config, word.lower())
-        if period is not None:
-            return index, period
+        found = [p for p in (period_by_id(view, word.lower()) for view in config.programme_views) if p is not None]
+        if len(found) > 1:
+            found = [p for p in found if p.programme in named]
+        if len(found) == 1:
+            return index, found[0]
     return None
