@@ -18,13 +18,16 @@ from store.tables import Message, Submission, SubmissionValue
 @dataclass(frozen=True)
 class Accepted:
     unit_code: str
+    programme: str
     period_id: str
     version: int
     state: str
 
 
-def accept(engine: Engine, mailbox: str, message_id: str, by: str, now: dt.datetime) -> list[Accepted]:
-    """File every unverified report of the mailbox's mail with this Message-ID as a new version.
+def accept(engine: Engine, mailbox: str, message_id: str, by: str, now: dt.datetime,
+           programme: str | None = None) -> list[Accepted]:
+    """File every unverified report of the mailbox's mail with this Message-ID as a new version
+    (only those of ``programme`` when given).
 
     The unverified row stays as it was (history); a copy becomes the unit's current report,
     marked with who accepted it and when.
@@ -42,6 +45,10 @@ def accept(engine: Engine, mailbox: str, message_id: str, by: str, now: dt.datet
         )).all()
         if not pending:
             raise RobotError(f"message {wanted} holds no unverified report")
+        if programme is not None:
+            pending = [item for item in pending if item.programme == programme]
+            if not pending:
+                raise RobotError(f"thư {wanted} không có báo cáo chưa xác thực nào của chương trình {programme}")
         for original in pending:
             state = "complete" if not original.missing and not original.invalid else "incomplete"
             version = queries.next_version(session, original.mailbox, original.unit_code, original.programme,
@@ -58,6 +65,6 @@ def accept(engine: Engine, mailbox: str, message_id: str, by: str, now: dt.datet
             for value in queries.values_of(session, [original.id])[original.id]:
                 session.add(SubmissionValue(**value.model_dump(exclude={"id", "submission_id"}),
                                             submission_id=copy.id))
-            done.append(Accepted(copy.unit_code, copy.period_id, version, state))
+            done.append(Accepted(copy.unit_code, copy.programme, copy.period_id, version, state))
         session.commit()
     return done

@@ -12,6 +12,21 @@ from mailer.smtp import check_login as smtp_login
 from robot.config import Config
 
 
+# A report's period type, as `robot check` names it.
+PERIOD_WORDS = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý",
+                "semiannual": "6 tháng", "annual": "hằng năm"}
+
+
+def programme_lines(config: Config) -> list[str]:
+    """One line per programme: id, title, indicators, reports with their period, units reporting it."""
+    return [
+        f"{view.programme_id} — {view.programme_title}: {len(view.fields)} chỉ tiêu; báo cáo "
+        + ", ".join(f"{report.id} ({PERIOD_WORDS[report.period]})" for report in view.reports)
+        + f"; {len(view.units)} đơn vị phải nộp"
+        for view in config.programme_views
+    ]
+
+
 def settings_problems(config: Config) -> list[str]:
     """Settings that are valid YAML but cannot work: empty hosts, unset password variables."""
     problems = []

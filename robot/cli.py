@@ -37,6 +37,10 @@ NowOption = Annotated[
     typer.Option("--now", help="Act as if it were this ISO-8601 instant (default: the real clock)."),
 ]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
+ProgrammeOption = Annotated[
+    Optional[str],
+    typer.Option("--programme", help="Only this report programme (its id in config.yaml; default: every one)."),
+]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -182,30 +186,48 @@ def backfill(
     console().print(decisions_table(config, result.taken, title))
 
 
-def _periods(config: Config, period: str | None, now: dt.datetime) -> list[Period]:
+def _views(config: Config, programme: str | None) -> tuple[Config, ...]:
+    """The programme views a command is about: the one --programme names, or every one."""
+    if programme is None:
+        return config.programme_views
+    view = config.programme(programme)
+    if view is None:
+        known = ", ".join(v.programme_id for v in config.programme_views)
+        fail(f"Không có chương trình báo cáo '{programme}' (có: {known})", 2)
+    return (view,)
+
+
+# How a period id is written, by period type ("annual-YYYY", "monthly-YYYY-MM").
+_ID_FORMS = {"monthly": "-YYYY-MM", "quarterly": "-YYYY-Qn", "weekly": "-YYYY-Wnn"}
+
+
+def _periods(views: tuple[Config, ...], period: str | None, now: dt.datetime) -> list[tuple[Config, Period]]:
+    """Each programme's last closed and open periods, or the period --period names in each programme."""
     from robot.periods import period_by_id
     from robot.status import default_periods
 
     if period is None:
-        return default_periods(config, now)
-    found = period_by_id(config, period)
-    if found is None:
-        ids = ", ".join(f"{r.id}-YYYY" for r in config.reports)
+        return [(view, found) for view in views for found in default_periods(view, now)]
+    pairs = [(view, found) for view in views if (found := period_by_id(view, period)) is not None]
+    if not pairs:
+        ids = ", ".join(f"{r.id}{_ID_FORMS.get(r.period, '-YYYY')}" for view in views for r in view.reports)
         fail(f"Không có kỳ báo cáo '{period}' (dạng: {ids})", 2)
-    return [found]
+    return pairs
 
 
-def _rows(ctx: typer.Context, period: str | None, now: str | None) -> tuple[Config, list[StatusRow], Engine]:
+def _rows(ctx: typer.Context, period: str | None, now: str | None,
+          programme: str | None) -> tuple[Config, tuple[Config, ...], list[StatusRow], Engine]:
     from robot.status import period_status
     from store.db import session as open_session
 
     config = ctx.obj.config()
+    views = _views(config, programme)
     engine = ctx.obj.engine(config)
     rows: list[StatusRow] = []
     with open_session(engine) as session:
-        for found in _periods(config, period, ctx.obj.clock(config, now)()):
-            rows += period_status(config, session, found)
-    return config, rows, engine
+        for view, found in _periods(views, period, ctx.obj.clock(config, now)()):
+            rows += period_status(view, session, found)
+    return config, views, rows, engine
 
 
 @app.command()
@@ -214,18 +236,19 @@ def status(
     period: Annotated[Optional[str], typer.Option(help="Period id, e.g. annual-2026.")] = None,
     now: NowOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per (period, unit).")] = False,
+    programme: ProgrammeOption = None,
 ) -> None:
     """Show where every expected unit stands: complete, incomplete, unreadable, unverified, missing.
 
-    Without --period: the last closed period and the open one.
+    Without --period: each programme's last closed period and its open one.
 
     Example: robot status --period annual-2026 --json
     """
-    config, rows, engine = _rows(ctx, period, now)
+    config, _, rows, engine = _rows(ctx, period, now, programme)
     if as_json:
         import json
 
-        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([r.as_json(config.has_programmes) for r in rows], ensure_ascii=False, indent=2))
         return
     from robot.lock import lock_holder, lock_name
     from robot.views import (
@@ -268,8 +291,12 @@ def export(
     period: Annotated[Optional[str], typer.Option(help="Period id, e.g. annual-2026.")] = None,
     out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: stdout).")] = None,
     now: NowOption = None,
+    programme: ProgrammeOption = None,
 ) -> None:
     """Export every unit's figures for a period (default: the last closed and the open one).
+
+    With several programmes: xlsx has a sheet per programme, json rows name theirs, and csv
+    (one set of columns) needs --programme.
 
     Example: robot export --period annual-2026 --format xlsx --out nam-2026.xlsx
     """
@@ -280,9 +307,12 @@ def export(
     if out_file is None and fmt is ExportFormat.xlsx:
         fail("Định dạng xlsx cần --out FILE.", 2)
 
-    config, rows, _ = _rows(ctx, period, now)
+    config, views, rows, _ = _rows(ctx, period, now, programme)
+    if fmt is ExportFormat.csv and len(views) > 1:
+        known = ", ".join(v.programme_id for v in views)
+        fail(f"Tệp csv chỉ ghi một chương trình báo cáo: chọn --programme (có: {known}).", 2)
     writer = {"json": exporting.to_json, "csv": exporting.to_csv, "xlsx": exporting.to_xlsx}[fmt.value]
-    data = writer(config, rows)
+    data = writer(config, views, rows)
     if out_file is None:
         sys.stdout.buffer.write(data)
         return
@@ -301,17 +331,23 @@ def template(
     fmt: Annotated[TemplateFormat, typer.Option("--format", help="docx or xlsx.")],
     out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
     unit_type: Annotated[Optional[str], typer.Option(help="Only the fields for this unit type.")] = None,
+    programme: Annotated[Optional[str], typer.Option("--programme", help="The report programme whose "
+                                                     "template to write (needed when there are several).")] = None,
 ) -> None:
-    """Write the blank report template from the config's indicator set.
+    """Write the blank report template from a programme's indicator set.
 
     Example: robot template --format docx --unit-type thpt --out mau-bao-cao.docx
     """
     from robot.blank_template import template_bytes
 
     config = ctx.obj.config()
+    views = _views(config, programme)
+    if len(views) > 1:
+        known = ", ".join(v.programme_id for v in views)
+        fail(f"Có nhiều chương trình báo cáo: chọn mẫu của chương trình nào bằng --programme (có: {known})", 2)
     if unit_type is not None and unit_type not in config.unit_types:
         fail(f"Không có loại đơn vị '{unit_type}' (có: {', '.join(config.unit_types)})", 2)
-    out_file.write_bytes(template_bytes(config, fmt.value, unit_type))
+    out_file.write_bytes(template_bytes(views[0], fmt.value, unit_type))
     say(f"Đã ghi mẫu báo cáo vào {out_file}")
 
 
@@ -323,13 +359,22 @@ def check(ctx: typer.Context) -> None:
 
     Example: ROBOT_IMAP_PASSWORD=... ROBOT_SMTP_PASSWORD=... robot check
     """
-    from robot.checks import ocr_status, server_checks, settings_problems
+    from rich.markup import escape
+
+    from robot.checks import ocr_status, programme_lines, server_checks, settings_problems
 
     config = ctx.obj.config()
     problems = settings_problems(config)
     out = console()
-    out.print(f"[green]✓[/green] {ctx.obj.config_path}: {len(config.units)} đơn vị, "
-              f"{len(config.fields)} chỉ tiêu, {len(config.reports)} loại báo cáo")
+    if config.has_programmes:
+        out.print(f"[green]✓[/green] {ctx.obj.config_path}: {len(config.units)} đơn vị, "
+                  f"{len(config.programme_views)} chương trình báo cáo")
+        for line in programme_lines(config):
+            out.print(f"  • {escape(line)}")
+    else:
+        (only,) = config.programme_views
+        out.print(f"[green]✓[/green] {ctx.obj.config_path}: {len(config.units)} đơn vị, "
+                  f"{len(only.fields)} chỉ tiêu, {len(only.reports)} loại báo cáo")
     for problem in problems:
         out.print(f"[red]✗[/red] {problem}", markup=True)
     on, line = ocr_status()  # OCR off is a choice of the machine, not an error
@@ -344,11 +389,12 @@ def check(ctx: typer.Context) -> None:
 
 
 @app.command()
-def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = False) -> None:
+def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = False,
+           programme: ProgrammeOption = None) -> None:
     """Send the reminders due now (before the deadline, overdue, escalation), then flush the outbox.
 
-    Each (unit, period, step) is sent once, however often this runs; nothing is sent before
-    reminders.hour of the day.
+    Each (unit, programme, period, step) is sent once, however often this runs; nothing is sent
+    before reminders.hour of the day.
 
     Example: robot remind --now 2026-05-29T08:30 --dry-run
     """
@@ -357,11 +403,12 @@ def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = Fa
     from robot.views import reminders_table
 
     config = ctx.obj.config()
+    views = _views(config, programme)
     engine = ctx.obj.engine(config)
     moment = ctx.obj.clock(config, now)()
-    planned = send_reminders(config, engine, moment, dry_run=dry_run)
+    planned = send_reminders(config, engine, moment, dry_run=dry_run, views=views)
     out = console()
-    out.print(reminders_table(planned, dry_run))
+    out.print(reminders_table(planned, dry_run, config.has_programmes))
     if not dry_run:
         result = flush(config, engine, moment)
         out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")
@@ -465,6 +512,8 @@ def accept(
     message_id: Annotated[str, typer.Argument(help="Message-ID of the unverified mail (see robot status).")],
     by: Annotated[Optional[str], typer.Option(help="Who accepts it (default: the login name).")] = None,
     now: NowOption = None,
+    programme: Annotated[Optional[str], typer.Option("--programme", help="Accept only the mail's "
+                                                     "reports of this programme.")] = None,
 ) -> None:
     """Accept an unverified report as the unit's own: it becomes the unit's current version.
 
@@ -479,15 +528,18 @@ def accept(
     from robot.views import STATE_WORDS
 
     config = ctx.obj.config()
+    if programme is not None:
+        _views(config, programme)  # an unknown id is refused before the store is touched
     moment = ctx.obj.clock(config, now)()
     try:
         accepted = accept_report(ctx.obj.engine(config), config.mailbox.address, message_id,
-                                 by or getpass.getuser(), moment)
+                                 by or getpass.getuser(), moment, programme)
     except RobotError as exc:
         fail(f"Không chấp nhận được: {exc}", 1)
     out = console()
     for item in accepted:
-        out.print(f"Đã ghi nhận báo cáo của {item.unit_code} cho kỳ {item.period_id}: "
+        named = f" (chương trình {item.programme})" if config.has_programmes else ""
+        out.print(f"Đã ghi nhận báo cáo của {item.unit_code} cho kỳ {item.period_id}{named}: "
                   f"lần gửi {item.version}, {STATE_WORDS[item.state]}")
 
 

@@ -1,4 +1,8 @@
-"""`robot export`: every unit's figures for one or more periods as JSON, CSV or XLSX."""
+"""`robot export`: every unit's figures for one or more periods as JSON, CSV or XLSX.
+
+Each programme has its own indicators: JSON rows carry theirs, a workbook has a sheet per
+programme, a CSV holds one programme.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from robot.config import Config
@@ -47,36 +52,47 @@ def _record(config: Config, row: StatusRow) -> dict:
     return record
 
 
-def to_json(config: Config, rows: list[StatusRow]) -> bytes:
-    records = [_record(config, row) | {"missing": row.missing, "invalid": row.invalid} for row in rows]
+def to_json(config: Config, views: Sequence[Config], rows: list[StatusRow]) -> bytes:
+    """Every row with its programme's figures; with several programmes configured, its programme first."""
+    by_id = {view.programme_id: view for view in views}
+    records = []
+    for row in rows:
+        view = by_id[row.period.programme]
+        named = {"programme": row.period.programme} if config.has_programmes else {}
+        records.append(named | _record(view, row) | {"missing": row.missing, "invalid": row.invalid})
     return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def to_csv(config: Config, rows: list[StatusRow]) -> bytes:
+def to_csv(config: Config, views: Sequence[Config], rows: list[StatusRow]) -> bytes:
+    """The rows of one programme (``views`` holds one: a CSV has one set of columns)."""
+    (view,) = views
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns(config))
+    writer = csv.DictWriter(buffer, fieldnames=columns(view))
     writer.writeheader()
     for row in rows:
-        record = _record(config, row)
+        record = _record(view, row)
         writer.writerow({k: neutralise(v) if isinstance(v, str) else v for k, v in record.items()})
     # A BOM makes Excel open the Vietnamese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(config: Config, rows: list[StatusRow]) -> bytes:
+def to_xlsx(config: Config, views: Sequence[Config], rows: list[StatusRow]) -> bytes:
+    """A sheet per programme of ``views``, named by its id ("export" when only one is configured)."""
     from openpyxl import Workbook  # imported here: only `export --format xlsx` needs it
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "export"
-    sheet.append(columns(config))
-    for row in rows:
-        sheet.append(list(_record(config, row).values()))
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            keep_text(cell)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    book.remove(book.active)
+    for view in views:
+        sheet = book.create_sheet(view.programme_id[:31] if config.has_programmes else "export")
+        sheet.append(columns(view))
+        for row in rows:
+            if row.period.programme == view.programme_id:
+                sheet.append(list(_record(view, row).values()))
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                keep_text(cell)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -4,13 +4,16 @@ A period has a track of steps for the unit (before-7, before-3, before-1, overdu
 escalation step. A step is due from its day at ``reminders.hour`` (and only after that hour of any day) until the next step of its
 track starts (the last one for ``overdue_every_days`` more days), so a robot that was down for a
 day catches up, and one started months later does not chase old periods. The unique key of
-``ReminderSent`` makes each (unit, period, step) happen once, whatever runs and restarts.
+``ReminderSent`` makes each (unit, programme, period, step) happen once, whatever runs and restarts.
+Each programme's periods are chased with its own units; with several programmes configured,
+a reminder names its programme beside the period's title.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -87,36 +90,40 @@ def due_steps(config: Config, period: Period, now: dt.datetime) -> list[Step]:
     return [step for step in period_steps(config, period) if step.start <= now < step.end]
 
 
-def plan_reminders(config: Config, session: Session, now: dt.datetime) -> list[PlannedReminder]:
+def plan_reminders(config: Config, session: Session, now: dt.datetime,
+                   views: Sequence[Config] | None = None) -> list[PlannedReminder]:
     """Reminders due now for expected units whose report is not complete, not yet sent.
 
-    A unit staff excused for the period is not chased.
+    Every programme's (or only those of ``views``, programme views of ``config``): its periods,
+    its units. A unit staff excused for the period is not chased.
 
     Nothing is due before ``reminders.hour`` of the local day: reminders go out at that hour.
     """
     planned: list[PlannedReminder] = []
     if now.astimezone(config.tz).hour < config.reminders.hour:
         return planned
-    for period in all_periods(config, now):
-        steps = due_steps(config, period, now)
-        if not steps:
-            continue
-        sent = queries.reminder_steps_sent(session, config.mailbox.address, period.programme, period.id)
-        for row in period_status(config, session, period):  # expected units only
-            if row.state == "complete" or row.excused:  # excused by staff: not expected
+    for view in config.programme_views if views is None else views:
+        for period in all_periods(view, now):
+            steps = due_steps(view, period, now)
+            if not steps:
                 continue
-            for step in steps:
-                to = _recipients(config, row.unit, step)
-                if (row.unit.code, step.name) not in sent and to:
-                    planned.append(_compose(config, period, row, step, to, now))
+            sent = queries.reminder_steps_sent(session, view.mailbox.address, period.programme, period.id)
+            for row in period_status(view, session, period):  # expected units only
+                if row.state == "complete" or row.excused:  # excused by staff: not expected
+                    continue
+                for step in steps:
+                    to = _recipients(view, row.unit, step)
+                    if (row.unit.code, step.name) not in sent and to:
+                        planned.append(_compose(view, period, row, step, to, now, config.has_programmes))
     return planned
 
 
-def send_reminders(config: Config, engine: Engine, now: dt.datetime,
-                   dry_run: bool = False) -> list[PlannedReminder]:
-    """Queue every due reminder, each with its ReminderSent record in one transaction."""
+def send_reminders(config: Config, engine: Engine, now: dt.datetime, dry_run: bool = False,
+                   views: Sequence[Config] | None = None) -> list[PlannedReminder]:
+    """Queue every due reminder (of every programme, or of ``views``), each with its
+    ReminderSent record in one transaction."""
     with open_session(engine) as session:
-        planned = plan_reminders(config, session, now)
+        planned = plan_reminders(config, session, now, views)
     if dry_run:
         return planned
     queued = []
@@ -146,8 +153,11 @@ def _recipients(config: Config, unit: Unit, step: Step) -> list[str]:
 
 
 def _compose(config: Config, period: Period, row: StatusRow, step: Step, to: list[str],
-             now: dt.datetime) -> PlannedReminder:
+             now: dt.datetime, named: bool) -> PlannedReminder:
+    """The reminder of a programme view; ``named``: the period's title names the programme, for
+    units that report several."""
     unit = row.unit
+    period_title = f"{period.title} về “{config.programme_title}”" if named else period.title
     labels = {f.key: f for f in config.fields}
     gaps = [{"code": labels[k].code, "label": labels[k].label}
             for k in dict.fromkeys(row.missing + row.invalid) if k in labels]
@@ -155,9 +165,9 @@ def _compose(config: Config, period: Period, row: StatusRow, step: Step, to: lis
     text = text_templates.get_template(TEMPLATES[step.kind]).render(
         unit_name=unit.name, unit_code=unit.code, unit_type=config.unit_types.get(unit.type, unit.type),
         unit_emails=", ".join(unit.emails), contact_name=unit.contact.name,
-        contact_phone=unit.contact.phone, period_title=period.title, due=show_day(period.due_day),
+        contact_phone=unit.contact.phone, period_title=period_title, due=show_day(period.due_day),
         days_left=(period.due_day - today).days, days_late=(today - period.due_day).days + 1,
         state=row.state, gaps=gaps, mailbox=config.mailbox.address,
     )
-    subject = reminder_subject(step.kind, period.title, show_day(period.due_day), unit.name)
+    subject = reminder_subject(step.kind, period_title, show_day(period.due_day), unit.name)
     return PlannedReminder(period, unit, step, row, to, subject, text)

@@ -40,8 +40,10 @@ class StatusRow:
     signature: dict | None = None  # its digital signature (SIGNATURE_KEYS), None when unsigned
     excused: bool = False  # staff excused the unit for the period (not reminded, counted apart)
 
-    def as_json(self) -> dict:
-        row = {
+    def as_json(self, programme: bool = False) -> dict:
+        """The contract's object; ``programme`` adds the row's programme id (several configured)."""
+        row = {"programme": self.period.programme} if programme else {}
+        row |= {
             "period": self.period.id,
             "unit_code": self.unit.code,
             "state": self.state,

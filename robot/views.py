@@ -133,12 +133,16 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def status_table(config: Config, rows: list[StatusRow]) -> list[Table]:
+    """A table per period; with several programmes its title names the period's programme first."""
     tables = []
-    for _, group in groupby(rows, key=lambda r: r.period.id):
+    for _, group in groupby(rows, key=lambda r: (r.period.programme, r.period.id)):
         group = list(group)
         period = group[0].period
         counts = Counter(r.state for r in group)
-        table = Table(title=f"{period.title} — hạn chót trước {period.due_day:%d/%m/%Y}")
+        title = f"{period.title} — hạn chót trước {period.due_day:%d/%m/%Y}"
+        if config.has_programmes:
+            title = f"{escape(config.programme(period.programme).programme_title)}\n{title}"
+        table = Table(title=title)
         table.add_column("Mã", no_wrap=True)  # codes are what staff type: never cut them
         for header in ("Đơn vị", "Trạng thái", "Đúng hạn", "Nhận lúc", "Lần", "Thiếu / sai"):
             table.add_column(header)
@@ -180,16 +184,18 @@ def unknown_senders_table(config: Config, messages: list[Message]) -> Table | No
 REMINDER_WORDS = {"reminder": "Nhắc trước hạn", "overdue": "Quá hạn", "escalation": "Báo cấp trên"}
 
 
-def reminders_table(planned: list[PlannedReminder], dry_run: bool) -> Table:
-    """What `robot remind` sent, or would send."""
+def reminders_table(planned: list[PlannedReminder], dry_run: bool, programmes: bool = False) -> Table:
+    """What `robot remind` sent, or would send; ``programmes``: a first column names each one's programme."""
     title = "Thư nhắc sẽ gửi (chạy thử, chưa gửi)" if dry_run else "Thư nhắc đã đưa vào hàng đợi gửi"
     table = Table(title=title)
-    for header in ("Kỳ báo cáo", "Loại nhắc", "Bước", "Mã", "Đơn vị", "Trạng thái", "Gửi đến"):
+    headers = ("Kỳ báo cáo", "Loại nhắc", "Bước", "Mã", "Đơn vị", "Trạng thái", "Gửi đến")
+    for header in ("Chương trình", *headers) if programmes else headers:
         table.add_column(header)
     for item in planned:
-        table.add_row(escape(item.period.id), REMINDER_WORDS[item.step.kind], item.step.name,
-                      escape(item.unit.code), escape(item.unit.name), STATE_WORDS[item.row.state],
-                      escape(", ".join(item.to)))
+        cells = [escape(item.period.id), REMINDER_WORDS[item.step.kind], item.step.name,
+                 escape(item.unit.code), escape(item.unit.name), STATE_WORDS[item.row.state],
+                 escape(", ".join(item.to))]
+        table.add_row(*([escape(item.period.programme)] if programmes else []), *cells)
     table.caption = f"Tổng: {len(planned)} thư" if planned else "Không có thư nhắc nào đến hạn"
     return table
 
