@@ -31,6 +31,7 @@ from robot.answers import completed_report
 from robot.parsing import read_attachments, read_body, read_mail
 from robot.periods import Period, pick_period
 from robot.relevance import keyword_pattern, names_report, reads_as_report
+from robot.report_filing import filing_of
 from robot.routing import route
 from robot.replies import (
     Reply,
@@ -51,7 +52,7 @@ from robot.wording import (
 from store import queries
 from store.db import session as open_session
 from store.db import to_db_time
-from store.filing import Figure, Filing, record_message
+from store.filing import Filing, record_message
 from store.tables import Message
 
 log = logging.getLogger(__name__)
@@ -385,7 +386,7 @@ def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> F
         state = "unverified"
     else:
         state = "complete" if intake.check.complete else "incomplete"
-    return _filing(unit, report, intake.period, intake.check, intake.received_at, state)
+    return filing_of(unit, report, intake.period, intake.check, intake.received_at, state)
 
 
 def _foreign_filing(config: Config, session: Session, intake: Intake, report: ParsedReport,
@@ -398,22 +399,8 @@ def _foreign_filing(config: Config, session: Session, intake: Intake, report: Pa
     intake.notes.append(f"{report.filename} names {unit.code}; kept as unverified")
     if intake.unit is not None:
         intake.remarks.append(foreign_report_remark(report.filename, unit.name))
-    return _filing(unit, report, period, validate(view, report, unit.type), intake.received_at,
+    return filing_of(unit, report, period, validate(view, report, unit.type), intake.received_at,
                    "unverified")
-
-
-def _filing(unit: Unit, report: ParsedReport, period: Period, check: Validation,
-            received_at: dt.datetime, state: str) -> Filing:
-    applicable = {spec.key for spec in check.fields}
-    return Filing(
-        unit_code=unit.code, programme=period.programme, period_id=period.id, state=state, on_time=period.is_on_time(received_at),
-        received_at=to_db_time(received_at), filename=report.filename, missing=check.missing,
-        invalid=check.invalid,
-        problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
-        figures=[Figure(key, found.value, found.raw, found.source, found.error)
-                 for key, found in report.values.items() if key in applicable],
-        signature=report.signature.as_json() if report.signature else None,
-    )
 
 
 def _message_row(intake: Intake, decision: Decision, mailbox: str, now: dt.datetime) -> Message:

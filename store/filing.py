@@ -45,6 +45,7 @@ class Filing:
     problems: list[dict] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     signature: dict | None = None  # a signed PDF's signature, as JSON-ready data
+    staff_action_id: int | None = None  # a version made on a staff member's word ("Sửa", "Nộp thay")
 
 
 def record_message(session: Session, message: Message, filings: list[Filing]) -> list[Submission]:
@@ -52,23 +53,26 @@ def record_message(session: Session, message: Message, filings: list[Filing]) ->
     reports, in the caller's transaction. Returns the submissions in the order of ``filings``."""
     session.add(message)
     session.flush()
-    return [_file(session, message, filing) for filing in filings]
+    assert message.id is not None
+    return [file_report(session, message.mailbox, message.id, filing) for filing in filings]
 
 
-def _file(session: Session, message: Message, filing: Filing) -> Submission:
+def file_report(session: Session, mailbox: str, message_pk: int, filing: Filing) -> Submission:
+    """File one report read from (or, for a staff correction, first read from) a recorded message:
+    a filed one becomes the unit's current version, an unverified one is kept beside it."""
     if filing.state == "unverified":
         version = 0
     else:
-        scope = (message.mailbox, filing.unit_code, filing.programme, filing.period_id)
+        scope = (mailbox, filing.unit_code, filing.programme, filing.period_id)
         version = queries.next_version(session, *scope)
         queries.supersede(session, *scope)
     submission = Submission(
-        mailbox=message.mailbox, unit_code=filing.unit_code, programme=filing.programme,
+        mailbox=mailbox, unit_code=filing.unit_code, programme=filing.programme,
         period_id=filing.period_id,
         version=version, state=filing.state, is_current=filing.state != "unverified",
-        on_time=filing.on_time, received_at=filing.received_at, message_pk=message.id,
+        on_time=filing.on_time, received_at=filing.received_at, message_pk=message_pk,
         filename=filing.filename, missing=filing.missing, invalid=filing.invalid,
-        problems=filing.problems, signature=filing.signature,
+        problems=filing.problems, signature=filing.signature, staff_action_id=filing.staff_action_id,
     )
     session.add(submission)
     session.flush()

@@ -91,3 +91,25 @@ def mark_action_undone(session: Session, mailbox: str, action: str, target_id: i
             session.add(row)
             session.flush()
             return
+
+
+def latest_current(session: Session, mailbox: str, unit_code: str) -> Submission | None:
+    """The unit's current report received last, of any programme and period."""
+    return session.exec(select(Submission).where(
+        Submission.mailbox == mailbox, Submission.unit_code == unit_code, col(Submission.is_current).is_(True),
+    ).order_by(col(Submission.received_at).desc(), col(Submission.id).desc())).first()
+
+
+def previous_version(session: Session, submission: Submission) -> Submission | None:
+    """The filed version just before this one of the same unit, programme and period."""
+    return session.exec(select(Submission).where(
+        Submission.mailbox == submission.mailbox, Submission.unit_code == submission.unit_code,
+        Submission.programme == submission.programme, Submission.period_id == submission.period_id,
+        Submission.state != "unverified", Submission.version < submission.version,
+    ).order_by(col(Submission.version).desc())).first()
+
+
+def change_action(session: Session, mailbox: str, action_id: int) -> StaffAction | None:
+    """One audited staff action of this robot by its id."""
+    row = session.get(StaffAction, action_id)
+    return row if row is not None and row.mailbox == mailbox else None

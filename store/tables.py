@@ -84,6 +84,8 @@ class Submission(SQLModel, table=True):
     # The digital signature of a signed PDF as validated (signer_cn, signer_org, signer_email,
     # signed_at, intact, trusted, modified_after_signing, changed); None for an unsigned report.
     signature: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The staff action ("Sửa", "Nộp thay") that made this version on a staff member's word.
+    staff_action_id: int | None = Field(default=None, foreign_key="staff_action.id")
 
 
 class SubmissionValue(SQLModel, table=True):

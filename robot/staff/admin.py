@@ -37,6 +37,7 @@ def undo_by_admin(config: Config, engine: Engine, excusal_id: int, by: str, now:
     """Undo the excusal with this id. Audited as ``cli:<by>``."""
     with open_session(engine) as session:
         row = undo(config, session, excusal_id, now)
+        store.mark_action_undone(session, row.mailbox, "excuse", row.id, now)
         store.record_action(session, config.mailbox.address, f"cli:{by}", "undo",
                             {"id": row.id, "unit": row.unit_code, "period": row.period_id}, now, None)
         session.commit()

@@ -10,11 +10,12 @@ from sqlmodel import Session
 from mailer.incoming import Attachment
 from robot.config import Config, StaffMember, Unit
 from robot.periods import Period, all_periods, period_of
+from robot.staff.corrections import Corrected
 from robot.templating import text_templates
 from robot.wording import show_time
 from store import staff as store
 from store.db import from_db_time
-from store.tables import Excusal
+from store.tables import Excusal, StaffAction
 
 ROLE_NAMES = {"viewer": "xem (viewer)", "editor": "xem và sửa đổi (editor)"}
 STATE_WORDS = {"complete": "đầy đủ", "incomplete": "chưa đủ", "unverified": "chưa xác thực người gửi"}
@@ -79,25 +80,43 @@ def unit_answer(config: Config, session: Session, member: StaffMember, unit: Uni
 
 
 def excused_answer(config: Config, member: StaffMember, unit: Unit, period: Period, row: Excusal,
-                   new: bool) -> Answer:
+                   new: bool, action_id: int) -> Answer:
     """The confirmation of an excusal (or that the unit was already excused)."""
-    if new:
-        done = (f"Đã miễn báo cáo {period.title} ({period.id}) cho {unit.name} ({unit.code}).\n"
-                f"Lý do: {row.reason}.\nĐơn vị sẽ không được nhắc nộp báo cáo kỳ này và được tính riêng "
-                "khi tổng hợp.")
-    else:
+    if not new:
         done = (f"{unit.name} ({unit.code}) đã được miễn báo cáo {period.title} ({period.id}) từ trước "
                 f"(lý do: {row.reason}); không có thay đổi nào.")
-    return _change(config, member, f"Đã miễn báo cáo: {unit.name} — {period.title} (số {row.id})", done, row.id)
+        return _change(config, member, f"Đã miễn báo cáo từ trước: {unit.name} — {period.title}", done, None)
+    done = (f"Đã miễn báo cáo {period.title} ({period.id}) cho {unit.name} ({unit.code}).\n"
+            f"Lý do: {row.reason}.\nĐơn vị sẽ không được nhắc nộp báo cáo kỳ này và được tính riêng "
+            "khi tổng hợp.")
+    return _change(config, member, f"Đã miễn báo cáo: {unit.name} — {period.title} (số {action_id})", done,
+                   action_id)
 
 
-def undone_answer(config: Config, member: StaffMember, unit_name: str, row: Excusal) -> Answer:
-    """The confirmation that an excusal was undone."""
-    period = period_of(config, row.programme, row.period_id)
-    title = period.title if period else row.period_id
-    done = (f"Đã hoàn tác lần miễn báo cáo số {row.id}: {unit_name} ({row.unit_code}) lại phải nộp "
-            f"{title} ({row.period_id}) và được nhắc như các đơn vị khác.")
-    return _change(config, member, f"Đã hoàn tác số {row.id}: {unit_name} — {title}", done, None)
+def corrected_answer(config: Config, member: StaffMember, done: Corrected, reason: str, action_id: int) -> Answer:
+    """The confirmation of a correction: the figures before and after, the new version."""
+    lines = "\n".join(f"  {code} — {label}: {before} → {after}" for code, label, before, after in done.changes)
+    state = STATE_WORDS.get(done.submission.state, done.submission.state)
+    text = (f"Đã sửa báo cáo {done.period.title} ({done.period.id}) của {done.unit.name} ({done.unit.code}):\n"
+            f"{lines}\n" + (f"Lý do: {reason}.\n" if reason else "") +
+            f"Báo cáo sau khi sửa là lần {done.submission.version} ({state}); đơn vị đã được gửi thư báo "
+            "những số liệu đã sửa.")
+    return _change(config, member, f"Đã sửa báo cáo: {done.unit.name} — {done.period.title} (số {action_id})",
+                   text, action_id)
+
+
+def undone_answer(config: Config, member: StaffMember, unit_name: str, number: int, change: StaffAction) -> Answer:
+    """The confirmation that a change (an excusal, a correction) was taken back."""
+    args = change.args
+    period = period_of(config, args.get("programme"), args["period"])
+    title = period.title if period else args["period"]
+    if change.action == "excuse":
+        done = (f"Đã hoàn tác lần miễn báo cáo số {number}: {unit_name} ({args['unit']}) lại phải nộp "
+                f"{title} ({args['period']}) và được nhắc như các đơn vị khác.")
+    else:
+        done = (f"Đã hoàn tác lần sửa số {number}: báo cáo {title} ({args['period']}) của {unit_name} "
+                f"({args['unit']}) trở lại như trước khi sửa.")
+    return _change(config, member, f"Đã hoàn tác số {number}: {unit_name} — {title}", done, None)
 
 
 def _change(config: Config, member: StaffMember, subject: str, done: str, undo_id: int | None) -> Answer:

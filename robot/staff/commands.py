@@ -17,18 +17,21 @@ WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("tinh", "hinh"), "situation"),
     (("don", "vi"), "unit"),
     (("mien",), "excuse"),
+    (("sua",), "correct"),
     (("hoan", "tac"), "undo"),
 )
-CHANGES = frozenset({"excuse", "undo"})  # actions only an editor may take
+CHANGES = frozenset({"excuse", "correct", "undo"})  # actions only an editor may take
+UNDOABLE = frozenset({"excuse", "correct"})  # changes "Hoàn tác <action id>" takes back
 _PUNCTUATION = re.compile(r"^[^\w#]+|[^\w#-]+$")
 
 
 @dataclass(frozen=True)
 class Command:
-    """What a subject asks: ``action`` (help, situation, unit, excuse, undo) and the words after it."""
+    """What a subject asks: ``action`` (help, situation, unit, excuse, correct, undo) and the words after it."""
 
     action: str
-    words: tuple[str, ...] = ()  # the rest of the subject, as written
+    words: tuple[str, ...] = ()  # the rest of the subject, as written, in words without punctuation
+    rest: str = ""  # the rest of the subject exactly as written ("05=755", "05: 755")
     problem: str = ""  # why the subject was not understood as a command (said above the help)
     args: dict = field(default_factory=dict)
 
@@ -49,4 +52,4 @@ def parse_command(subject: str) -> Command:
                        if subject.strip() else "")
     start, length, action = best
     words = tuple(_PUNCTUATION.sub("", token) for token in tokens[start + length:])
-    return Command(action, tuple(word for word in words if word))
+    return Command(action, tuple(word for word in words if word), " ".join(tokens[start + length:]))

@@ -41,5 +41,4 @@ def undo(config: Config, session: Session, excusal_id: int, now: dt.datetime) ->
     if row.undone_at is not None:
         raise Refused(f"Lần miễn báo cáo số {excusal_id} đã được hoàn tác trước đó.")
     store.undo_excusal(session, row, now)
-    store.mark_action_undone(session, row.mailbox, "excuse", row.id, now)
     return row

@@ -17,20 +17,24 @@ from robot.config import Config, StaffMember
 from robot.outbox import Thread, enqueue
 from robot.staff import answers
 from robot.staff.answers import Answer
-from robot.staff.commands import CHANGES, Command, parse_command
+from robot.staff.commands import CHANGES, UNDOABLE, Command, parse_command
+from robot.staff.corrections import correct, split_changes, undo_version
 from robot.staff.excusals import Refused, excuse, undo
 from robot.staff.lookup import find_period, find_unit
 from robot.staff.situation import situation_answer
 from store import staff as store
+from store.db import to_db_time
 
 _NUMBER = re.compile(r"^#?(\d+)$")
-_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác"}
+_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác", "correct": "Sửa"}
 
 
 def run_command(config: Config, session: Session, member: StaffMember, sender: str, subject: str,
                 thread: Thread, message_pk: int | None, now: dt.datetime) -> str:
     """Do what the subject asks, audit it and queue the answer; a line for the log."""
     command = parse_command(subject)
+    # Recorded first: its id is the number a change is undone by ("Hoàn tác <id>").
+    action = store.record_action(session, config.mailbox.address, sender, command.action, {}, now, message_pk)
     args: dict = {}
     try:
         if command.action in CHANGES and not member.may_change:
@@ -38,12 +42,13 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
                           "(editor).")
         if command.action == "help" and command.problem:
             raise Refused(command.problem)
-        answer = _answer(config, session, member, command, args, message_pk, now)
+        with session.begin_nested():  # a refusal half-way leaves nothing of the change behind
+            answer = _answer(config, session, member, command, args, action.id, message_pk, now)
     except Refused as refused:
         args["refused"] = str(refused)
         answer = answers.help_answer(config, member, now, problem=str(refused))
-    store.record_action(session, config.mailbox.address, sender, command.action,
-                        {"subject": subject[:300], **args}, now, message_pk)
+    action.args = {"subject": subject[:300], **args}
+    session.add(action)
     enqueue(session, config, kind="staff", to=[sender], subject=answer.subject, text=answer.text,
             html=answer.html, inline_images=answer.inline_images, attachments=answer.attachments,
             now=now, thread=thread, message_pk=message_pk)
@@ -51,7 +56,7 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
 
 
 def _answer(config: Config, session: Session, member: StaffMember, command: Command, args: dict,
-            message_pk: int | None, now: dt.datetime) -> Answer:
+            action_id: int, message_pk: int | None, now: dt.datetime) -> Answer:
     words = command.words
     if command.action == "help":
         return answers.help_answer(config, member, now)
@@ -68,12 +73,14 @@ def _answer(config: Config, session: Session, member: StaffMember, command: Comm
         args["unit"] = unit.code
         return answers.unit_answer(config, session, member, unit)
     if command.action == "excuse":
-        return _excuse(config, session, member, words, args, message_pk, now)
+        return _excuse(config, session, member, words, args, action_id, message_pk, now)
+    if command.action == "correct":
+        return _correct(config, session, member, tuple(command.rest.split()), args, action_id, now)
     return _undo(config, session, member, words, args, now)
 
 
 def _excuse(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,
-            message_pk: int | None, now: dt.datetime) -> Answer:
+            action_id: int, message_pk: int | None, now: dt.datetime) -> Answer:
     found = find_period(config, words)
     if found is None:
         raise Refused("Lệnh “Miễn” cần mã kỳ báo cáo sau tên đơn vị, ví dụ: "
@@ -83,8 +90,25 @@ def _excuse(config: Config, session: Session, member: StaffMember, words: tuple[
     if unit is None:
         raise Refused(f"Không tìm thấy đơn vị “{' '.join(words[:index])}” (ghi mã đơn vị hoặc tên đơn vị).")
     row, new = excuse(config, session, unit, period, " ".join(words[index + 1:]), member.name, now, message_pk)
-    args.update(id=row.id, unit=unit.code, period=period.id, reason=row.reason, new=new)
-    return answers.excused_answer(config, member, unit, period, row, new)
+    args.update(id=row.id, unit=unit.code, programme=period.programme, period=period.id, reason=row.reason, new=new)
+    return answers.excused_answer(config, member, unit, period, row, new, action_id)
+
+
+def _correct(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,
+             action_id: int, now: dt.datetime) -> Answer:
+    pairs, named, reason = split_changes(words)
+    if not pairs:
+        raise Refused("Lệnh “Sửa” cần mã đơn vị rồi các cặp <mã chỉ tiêu>=<giá trị>, ví dụ: "
+                      f"Sửa {config.units[0].code} 05=755 nhập nhầm số học sinh.")
+    found = find_period(config, named)
+    unit = find_unit(config, " ".join(named[:found[0]] if found else named))
+    if unit is None:
+        raise Refused(f"Không tìm thấy đơn vị “{' '.join(named)}” (ghi mã đơn vị hoặc tên đơn vị).")
+    done = correct(config, session, unit, found[1] if found else None, pairs, " ".join(reason), action_id, now)
+    args.update(unit=unit.code, programme=done.period.programme, period=done.period.id,
+                submission=done.submission.id, version=done.submission.version, reason=" ".join(reason),
+                changes={code: [before, after] for code, _, before, after in done.changes})
+    return answers.corrected_answer(config, member, done, " ".join(reason), action_id)
 
 
 def _undo(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,
@@ -92,7 +116,17 @@ def _undo(config: Config, session: Session, member: StaffMember, words: tuple[st
     number = next((int(m.group(1)) for m in map(_NUMBER.match, words) if m), None)
     if number is None:
         raise Refused("Lệnh “Hoàn tác” cần số ghi trong thư xác nhận, ví dụ: Hoàn tác 12.")
-    row = undo(config, session, number, now)
-    args.update(id=row.id, unit=row.unit_code, period=row.period_id)
-    unit = config.unit_by_code(row.unit_code)
-    return answers.undone_answer(config, member, unit.name if unit else row.unit_code, row)
+    change = store.change_action(session, config.mailbox.address, number)
+    if change is None or change.action not in UNDOABLE or "refused" in change.args:
+        raise Refused(f"Không có thay đổi số {number}.")
+    if change.undone_at is not None:
+        raise Refused(f"Thay đổi số {number} đã được hoàn tác trước đó.")
+    args.update(change=number, action=change.action, unit=change.args["unit"], period=change.args["period"])
+    if change.action == "excuse":
+        row = undo(config, session, change.args["id"], now)
+    else:
+        undo_version(session, config.mailbox.address, change.args["submission"])
+    change.undone_at = to_db_time(now)
+    session.add(change)
+    unit = config.unit_by_code(change.args["unit"])
+    return answers.undone_answer(config, member, unit.name if unit else change.args["unit"], number, change)

@@ -19,6 +19,8 @@ SUBJECTS = [
     ("Miễn PGD-TANAN annual-2025 Đã sáp nhập vào tỉnh Tây Ninh", "excuse",
      ("PGD-TANAN", "annual-2025", "Đã", "sáp", "nhập", "vào", "tỉnh", "Tây", "Ninh")),
     ("MIEN pgd-tanan annual-2025 sap nhap", "excuse", ("pgd-tanan", "annual-2025", "sap", "nhap")),
+    ("Sửa PGD-TANAN 03=5 nhập nhầm", "correct", ("PGD-TANAN", "03=5", "nhập", "nhầm")),
+    ("SUA pgd-tanan annual-2025 05: 755", "correct", ("pgd-tanan", "annual-2025", "05", "755")),
     ("Hoàn tác #12", "undo", ("#12",)),
     ("Fwd: hoan tac 12", "undo", ("12",)),
     # The earliest command word wins: "đơn vị" inside an excusal is the excusal's words.
@@ -33,7 +35,7 @@ def test_command_words_with_or_without_marks(subject: str, action: str, words: t
     assert (command.action, command.words, command.problem) == (action, words, "")
 
 
-@pytest.mark.parametrize("subject", ["Báo cáo 6 tháng đầu năm 2026", "Sửa PGD-TANAN 03=5", "Cảm ơn"])
+@pytest.mark.parametrize("subject", ["Báo cáo 6 tháng đầu năm 2026", "Góp ý về mẫu báo cáo", "Cảm ơn"])
 def test_anything_else_is_help_with_the_reason(subject: str) -> None:
     command = parse_command(subject)
     assert command.action == "help"

@@ -1,0 +1,28 @@
+"""A unit's report as validated, made ready for the store: one Filing, for the intake and for staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parsers.report import ParsedReport
+from robot.config import Unit
+from robot.periods import Period
+from robot.validate import Validation
+from store.db import to_db_time
+from store.filing import Figure, Filing
+
+
+def filing_of(unit: Unit, report: ParsedReport, period: Period, check: Validation,
+              received_at: dt.datetime, state: str, staff_action_id: int | None = None) -> Filing:
+    """What to file for a unit's report as validated: its state, lateness, problems and figures."""
+    applicable = {spec.key for spec in check.fields}
+    return Filing(
+        unit_code=unit.code, programme=period.programme, period_id=period.id, state=state, on_time=period.is_on_time(received_at),
+        received_at=to_db_time(received_at), filename=report.filename, missing=check.missing,
+        invalid=check.invalid,
+        problems=[{"keys": list(p.keys), "reason": p.reason} for p in check.problems],
+        figures=[Figure(key, found.value, found.raw, found.source, found.error)
+                 for key, found in report.values.items() if key in applicable],
+        signature=report.signature.as_json() if report.signature else None,
+        staff_action_id=staff_action_id,
+    )
