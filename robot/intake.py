@@ -206,7 +206,10 @@ def _read(config: Config, intake: Intake) -> None:
     intake.authentication = verdict(mail.auth_results, config.security.trusted_authserv_ids)
     intake.staff = _commanding_staff(config, intake)
     if intake.staff is not None:
-        return  # a staff command: its files are not a unit's report
+        # A staff command's files are read only when it files them for a unit ("Nộp thay <unit>").
+        intake.unit = filed_for(config, mail.subject)
+        if intake.unit is None:
+            return
     refused = dict(intake.unreadable)
     files = [a for a in _files(mail) if a.filename not in refused]
 
@@ -233,6 +236,15 @@ def _read(config: Config, intake: Intake) -> None:
         else:
             intake.notes.append(f"{document.filename}: not this report ({len(document.values)} rows alike)")
     _choose_report(config, intake)
+
+
+def filed_for(config: Config, subject: str) -> Unit | None:
+    """The unit a staff mail files a report for ("Nộp thay <unit>"), or None."""
+    from robot.staff.commands import parse_command
+    from robot.staff.lookup import find_unit
+
+    command = parse_command(subject)
+    return find_unit(config, " ".join(command.words)) if command.action == "file-for" else None
 
 
 def _commanding_staff(config: Config, intake: Intake) -> StaffMember | None:
@@ -288,7 +300,7 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
     earlier = queries.earlier_copy(session, mailbox, intake.sha256, mail.message_id, mail.sender)
     thread = [mail.in_reply_to, *mail.references]
     in_thread = queries.sent_by_robot(session, mailbox, thread)
-    if unit is not None and intake.report is None and intake.may_answer and in_thread:
+    if unit is not None and intake.report is None and intake.may_answer and in_thread and intake.staff is None:
         completed = completed_report(config, session, unit, mail, thread)
         if completed is not None:
             intake.programme, intake.report, intake.period = completed.programme, completed.report, completed.period
@@ -359,15 +371,21 @@ def _record(config: Config, session: Session, intake: Intake, decision: Decision
 def _staff_command(config: Config, session: Session, intake: Intake, message: Message,
                    now: dt.datetime, mode: Mode) -> None:
     """Run the command and queue its answer; a backfill (no replies) runs no old commands."""
-    from robot.staff.mail import run_command  # the digest a command may send loads pandas
+    from robot.staff.filing_for import FiledFor  # the digest a command may send loads pandas
+    from robot.staff.mail import run_command
 
     if not mode.reply:
         intake.notes.append("staff command not run (backfill)")
         return
     assert intake.staff is not None
+    filed = None
+    if intake.unit is not None and intake.report is not None:
+        assert intake.period is not None and intake.check is not None
+        filed = FiledFor(intake.unit, _programme(config, intake), intake.period, intake.report, intake.check,
+                         intake.received_at)
     intake.notes.append(run_command(config, session, intake.staff, intake.mail.sender, intake.mail.subject,
                                     Thread(intake.mail.message_id, tuple(intake.mail.references)),
-                                    message.id, now))
+                                    message.id, now, filed))
 
 
 def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> Filing:

@@ -11,11 +11,12 @@ from mailer.incoming import Attachment
 from robot.config import Config, StaffMember, Unit
 from robot.periods import Period, all_periods, period_of
 from robot.staff.corrections import Corrected
+from robot.staff.filing_for import FiledFor
 from robot.templating import text_templates
 from robot.wording import show_time
 from store import staff as store
 from store.db import from_db_time
-from store.tables import Excusal, StaffAction
+from store.tables import Excusal, StaffAction, Submission
 
 ROLE_NAMES = {"viewer": "xem (viewer)", "editor": "xem và sửa đổi (editor)"}
 STATE_WORDS = {"complete": "đầy đủ", "incomplete": "chưa đủ", "unverified": "chưa xác thực người gửi"}
@@ -105,6 +106,22 @@ def corrected_answer(config: Config, member: StaffMember, done: Corrected, reaso
                    text, action_id)
 
 
+def filed_for_answer(config: Config, member: StaffMember, filed: FiledFor, submission: Submission,
+                     action_id: int) -> Answer:
+    """The confirmation of a report filed for a unit: which file, period, version and state."""
+    unit, period = filed.unit, filed.period
+    state = STATE_WORDS.get(submission.state, submission.state)
+    missing = ""
+    if submission.state != "complete":
+        specs = {spec.key: spec for spec in filed.check.fields}
+        missing = "\nCòn thiếu hoặc chưa đọc được: " + ", ".join(
+            f"{specs[key].code} — {specs[key].label}" for key in [*filed.check.missing, *filed.check.invalid]) + "."
+    text = (f"Đã nộp thay {unit.name} ({unit.code}) báo cáo {period.title} ({period.id}) từ tệp "
+            f"“{filed.report.filename}”: lần {submission.version}, {state}.{missing}\n"
+            f"Đơn vị đã được gửi thư xác nhận, ghi rõ báo cáo do cán bộ Sở nộp thay.")
+    return _change(config, member, f"Đã nộp thay: {unit.name} — {period.title} (số {action_id})", text, action_id)
+
+
 def undone_answer(config: Config, member: StaffMember, unit_name: str, number: int, change: StaffAction) -> Answer:
     """The confirmation that a change (an excusal, a correction) was taken back."""
     args = change.args
@@ -114,8 +131,9 @@ def undone_answer(config: Config, member: StaffMember, unit_name: str, number: i
         done = (f"Đã hoàn tác lần miễn báo cáo số {number}: {unit_name} ({args['unit']}) lại phải nộp "
                 f"{title} ({args['period']}) và được nhắc như các đơn vị khác.")
     else:
-        done = (f"Đã hoàn tác lần sửa số {number}: báo cáo {title} ({args['period']}) của {unit_name} "
-                f"({args['unit']}) trở lại như trước khi sửa.")
+        what = "sửa" if change.action == "correct" else "nộp thay"
+        done = (f"Đã hoàn tác lần {what} số {number}: báo cáo {title} ({args['period']}) của {unit_name} "
+                f"({args['unit']}) trở lại như trước đó.")
     return _change(config, member, f"Đã hoàn tác số {number}: {unit_name} — {title}", done, None)
 
 

@@ -18,10 +18,11 @@ WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("don", "vi"), "unit"),
     (("mien",), "excuse"),
     (("sua",), "correct"),
+    (("nop", "thay"), "file-for"),
     (("hoan", "tac"), "undo"),
 )
-CHANGES = frozenset({"excuse", "correct", "undo"})  # actions only an editor may take
-UNDOABLE = frozenset({"excuse", "correct"})  # changes "Hoàn tác <action id>" takes back
+CHANGES = frozenset({"excuse", "correct", "file-for", "undo"})  # actions only an editor may take
+UNDOABLE = frozenset({"excuse", "correct", "file-for"})  # changes "Hoàn tác <action id>" takes back
 _PUNCTUATION = re.compile(r"^[^\w#]+|[^\w#-]+$")
 
 

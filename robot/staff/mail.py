@@ -20,18 +20,20 @@ from robot.staff.answers import Answer
 from robot.staff.commands import CHANGES, UNDOABLE, Command, parse_command
 from robot.staff.corrections import correct, split_changes, undo_version
 from robot.staff.excusals import Refused, excuse, undo
+from robot.staff.filing_for import FiledFor, file_for
 from robot.staff.lookup import find_period, find_unit
 from robot.staff.situation import situation_answer
 from store import staff as store
 from store.db import to_db_time
 
 _NUMBER = re.compile(r"^#?(\d+)$")
-_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác", "correct": "Sửa"}
+_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác", "correct": "Sửa", "file-for": "Nộp thay"}
 
 
 def run_command(config: Config, session: Session, member: StaffMember, sender: str, subject: str,
-                thread: Thread, message_pk: int | None, now: dt.datetime) -> str:
-    """Do what the subject asks, audit it and queue the answer; a line for the log."""
+                thread: Thread, message_pk: int | None, now: dt.datetime, filed: FiledFor | None = None) -> str:
+    """Do what the subject asks, audit it and queue the answer; a line for the log. ``filed`` is
+    the unit's report the intake read from the mail's files for "Nộp thay <unit>"."""
     command = parse_command(subject)
     # Recorded first: its id is the number a change is undone by ("Hoàn tác <id>").
     action = store.record_action(session, config.mailbox.address, sender, command.action, {}, now, message_pk)
@@ -43,7 +45,7 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
         if command.action == "help" and command.problem:
             raise Refused(command.problem)
         with session.begin_nested():  # a refusal half-way leaves nothing of the change behind
-            answer = _answer(config, session, member, command, args, action.id, message_pk, now)
+            answer = _answer(config, session, member, command, args, action.id, message_pk, now, filed)
     except Refused as refused:
         args["refused"] = str(refused)
         answer = answers.help_answer(config, member, now, problem=str(refused))
@@ -56,7 +58,7 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
 
 
 def _answer(config: Config, session: Session, member: StaffMember, command: Command, args: dict,
-            action_id: int, message_pk: int | None, now: dt.datetime) -> Answer:
+            action_id: int, message_pk: int | None, now: dt.datetime, filed: FiledFor | None) -> Answer:
     words = command.words
     if command.action == "help":
         return answers.help_answer(config, member, now)
@@ -74,6 +76,8 @@ def _answer(config: Config, session: Session, member: StaffMember, command: Comm
         return answers.unit_answer(config, session, member, unit)
     if command.action == "excuse":
         return _excuse(config, session, member, words, args, action_id, message_pk, now)
+    if command.action == "file-for":
+        return _file_for(config, session, member, words, filed, args, action_id, message_pk, now)
     if command.action == "correct":
         return _correct(config, session, member, tuple(command.rest.split()), args, action_id, now)
     return _undo(config, session, member, words, args, now)
@@ -109,6 +113,22 @@ def _correct(config: Config, session: Session, member: StaffMember, words: tuple
                 submission=done.submission.id, version=done.submission.version, reason=" ".join(reason),
                 changes={code: [before, after] for code, _, before, after in done.changes})
     return answers.corrected_answer(config, member, done, " ".join(reason), action_id)
+
+
+def _file_for(config: Config, session: Session, member: StaffMember, words: tuple[str, ...],
+              filed: FiledFor | None, args: dict, action_id: int, message_pk: int | None, now: dt.datetime) -> Answer:
+    if filed is None or message_pk is None:
+        unit = find_unit(config, " ".join(words))
+        if unit is None:
+            raise Refused(f"Không tìm thấy đơn vị “{' '.join(words)}” (ghi mã đơn vị hoặc tên đơn vị sau "
+                          "“Nộp thay”).")
+        raise Refused(f"Thư “Nộp thay” không có tệp báo cáo của {unit.name} đọc được: đính kèm tệp báo cáo "
+                      "(Word, Excel, PDF hoặc ảnh chụp) hoặc chuyển tiếp thư của đơn vị kèm tệp.")
+    submission = file_for(session, filed, member.name, action_id, message_pk, now)
+    args.update(unit=filed.unit.code, programme=filed.period.programme, period=filed.period.id,
+                submission=submission.id, version=submission.version, state=submission.state,
+                filename=filed.report.filename)
+    return answers.filed_for_answer(config, member, filed, submission, action_id)
 
 
 def _undo(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,
