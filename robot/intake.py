@@ -385,7 +385,7 @@ def _staff_command(config: Config, session: Session, intake: Intake, message: Me
                          intake.received_at)
     intake.notes.append(run_command(config, session, intake.staff, intake.mail.sender, intake.mail.subject,
                                     Thread(intake.mail.message_id, tuple(intake.mail.references)),
-                                    message.id, now, filed))
+                                    message.id, now, filed, intake.mail))
 
 
 def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> Filing:

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from store.db import to_db_time
-from store.tables import Excusal, StaffAction, Submission
+from store.tables import Excusal, Message, StaffAction, Submission
 
 
 def excused_units(session: Session, mailbox: str | None, programme: str, period_id: str) -> set[str]:
@@ -113,3 +113,33 @@ def change_action(session: Session, mailbox: str, action_id: int) -> StaffAction
     """One audited staff action of this robot by its id."""
     row = session.get(StaffAction, action_id)
     return row if row is not None and row.mailbox == mailbox else None
+
+
+def message(session: Session, mailbox: str, message_pk: int) -> Message | None:
+    """One recorded mail of this robot by its record number."""
+    row = session.get(Message, message_pk)
+    return row if row is not None and row.mailbox == mailbox else None
+
+
+def message_by_id(session: Session, mailbox: str, message_id: str) -> Message | None:
+    """The latest record of the mail with this Message-ID."""
+    return session.exec(select(Message).where(Message.mailbox == mailbox, Message.message_id == message_id)
+                        .order_by(col(Message.id).desc())).first()
+
+
+def unverified_messages(session: Session, mailbox: str, sender: str | None = None) -> list[Message]:
+    """Mail holding an unverified report nobody has accepted yet (of one sender if given), oldest first."""
+    accepted = select(Submission.message_pk).where(Submission.mailbox == mailbox,
+                                                   col(Submission.accepted_by).is_not(None))
+    query = (select(Message).join(Submission, col(Submission.message_pk) == Message.id)
+             .where(Message.mailbox == mailbox, Submission.state == "unverified",
+                    col(Message.id).not_in(accepted)).distinct().order_by(col(Message.id)))
+    if sender is not None:
+        query = query.where(Message.sender == sender)
+    return list(session.exec(query))
+
+
+def accepted_copies(session: Session, message_pk: int) -> list[Submission]:
+    """The versions staff accepted from this mail's unverified reports."""
+    return list(session.exec(select(Submission).where(Submission.message_pk == message_pk,
+                                                      col(Submission.accepted_by).is_not(None))))

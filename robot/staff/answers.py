@@ -122,6 +122,16 @@ def filed_for_answer(config: Config, member: StaffMember, filed: FiledFor, submi
     return _change(config, member, f"Đã nộp thay: {unit.name} — {period.title} (số {action_id})", text, action_id)
 
 
+def accepted_answer(config: Config, member: StaffMember, message: Message, done: list, action_id: int) -> Answer:
+    """The confirmation of an unverified report accepted as the unit's own."""
+    lines = "\n".join(f"  {item.unit_code} — {item.period_id}: lần {item.version}, "
+                      f"{STATE_WORDS.get(item.state, item.state)}" for item in done)
+    text = (f"Đã chấp nhận báo cáo trong thư của {message.sender} (“{message.subject}”, số {message.id}) "
+            f"là báo cáo chính thức của đơn vị:\n{lines}")
+    units = ", ".join(item.unit_code for item in done)
+    return _change(config, member, f"Đã chấp nhận báo cáo: {units} (số {action_id})", text, action_id)
+
+
 def undone_answer(config: Config, member: StaffMember, unit_name: str, number: int, change: StaffAction) -> Answer:
     """The confirmation that a change (an excusal, a correction) was taken back."""
     args = change.args
@@ -131,7 +141,7 @@ def undone_answer(config: Config, member: StaffMember, unit_name: str, number: i
         done = (f"Đã hoàn tác lần miễn báo cáo số {number}: {unit_name} ({args['unit']}) lại phải nộp "
                 f"{title} ({args['period']}) và được nhắc như các đơn vị khác.")
     else:
-        what = "sửa" if change.action == "correct" else "nộp thay"
+        what = {"correct": "sửa", "file-for": "nộp thay", "accept": "chấp nhận"}[change.action]
         done = (f"Đã hoàn tác lần {what} số {number}: báo cáo {title} ({args['period']}) của {unit_name} "
                 f"({args['unit']}) trở lại như trước đó.")
     return _change(config, member, f"Đã hoàn tác số {number}: {unit_name} — {title}", done, None)

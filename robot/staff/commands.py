@@ -19,10 +19,12 @@ WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("mien",), "excuse"),
     (("sua",), "correct"),
     (("nop", "thay"), "file-for"),
+    (("chap", "nhan"), "accept"),
+    (("nhac",), "remind"),
     (("hoan", "tac"), "undo"),
 )
-CHANGES = frozenset({"excuse", "correct", "file-for", "undo"})  # actions only an editor may take
-UNDOABLE = frozenset({"excuse", "correct", "file-for"})  # changes "Hoàn tác <action id>" takes back
+CHANGES = frozenset({"excuse", "correct", "file-for", "accept", "remind", "undo"})  # actions only an editor may take
+UNDOABLE = frozenset({"excuse", "correct", "file-for", "accept"})  # changes "Hoàn tác <action id>" takes back
 _PUNCTUATION = re.compile(r"^[^\w#]+|[^\w#-]+$")
 
 

@@ -13,6 +13,7 @@ import re
 
 from sqlmodel import Session
 
+from mailer.incoming import IncomingMail
 from robot.config import Config, StaffMember
 from robot.outbox import Thread, enqueue
 from robot.staff import answers
@@ -20,18 +21,22 @@ from robot.staff.answers import Answer
 from robot.staff.commands import CHANGES, UNDOABLE, Command, parse_command
 from robot.staff.corrections import correct, split_changes, undo_version
 from robot.staff.excusals import Refused, excuse, undo
+from robot.staff.accepting import accept_by_mail
 from robot.staff.filing_for import FiledFor, file_for
 from robot.staff.lookup import find_period, find_unit
+from robot.staff.reminding import remind_command
 from robot.staff.situation import situation_answer
 from store import staff as store
 from store.db import to_db_time
 
 _NUMBER = re.compile(r"^#?(\d+)$")
-_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác", "correct": "Sửa", "file-for": "Nộp thay"}
+_COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác", "correct": "Sửa", "file-for": "Nộp thay",
+                  "accept": "Chấp nhận", "remind": "Nhắc"}
 
 
 def run_command(config: Config, session: Session, member: StaffMember, sender: str, subject: str,
-                thread: Thread, message_pk: int | None, now: dt.datetime, filed: FiledFor | None = None) -> str:
+                thread: Thread, message_pk: int | None, now: dt.datetime, filed: FiledFor | None = None,
+                mail: IncomingMail | None = None) -> str:
     """Do what the subject asks, audit it and queue the answer; a line for the log. ``filed`` is
     the unit's report the intake read from the mail's files for "Nộp thay <unit>"."""
     command = parse_command(subject)
@@ -45,7 +50,7 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
         if command.action == "help" and command.problem:
             raise Refused(command.problem)
         with session.begin_nested():  # a refusal half-way leaves nothing of the change behind
-            answer = _answer(config, session, member, command, args, action.id, message_pk, now, filed)
+            answer = _answer(config, session, member, command, args, action.id, message_pk, now, filed, mail)
     except Refused as refused:
         args["refused"] = str(refused)
         answer = answers.help_answer(config, member, now, problem=str(refused))
@@ -58,7 +63,8 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
 
 
 def _answer(config: Config, session: Session, member: StaffMember, command: Command, args: dict,
-            action_id: int, message_pk: int | None, now: dt.datetime, filed: FiledFor | None) -> Answer:
+            action_id: int, message_pk: int | None, now: dt.datetime, filed: FiledFor | None,
+            mail: IncomingMail | None) -> Answer:
     words = command.words
     if command.action == "help":
         return answers.help_answer(config, member, now)
@@ -76,8 +82,13 @@ def _answer(config: Config, session: Session, member: StaffMember, command: Comm
         return answers.unit_answer(config, session, member, unit)
     if command.action == "excuse":
         return _excuse(config, session, member, words, args, action_id, message_pk, now)
+    if command.action == "accept":
+        assert mail is not None, "a mail command has its mail"
+        return _accept(config, session, member, words, mail, args, action_id, now)
     if command.action == "file-for":
         return _file_for(config, session, member, words, filed, args, action_id, message_pk, now)
+    if command.action == "remind":
+        return remind_command(config, session, member, words, args, action_id, now)
     if command.action == "correct":
         return _correct(config, session, member, tuple(command.rest.split()), args, action_id, now)
     return _undo(config, session, member, words, args, now)
@@ -115,6 +126,16 @@ def _correct(config: Config, session: Session, member: StaffMember, words: tuple
     return answers.corrected_answer(config, member, done, " ".join(reason), action_id)
 
 
+def _accept(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], mail: IncomingMail,
+            args: dict, action_id: int, now: dt.datetime) -> Answer:
+    message, done = accept_by_mail(session, config.mailbox.address, words, mail, member.name, now)
+    copies = store.accepted_copies(session, message.id)
+    args.update(message=message.id, message_id=message.message_id, submissions=[c.id for c in copies],
+                unit=", ".join(item.unit_code for item in done), period=done[0].period_id,
+                programme=done[0].programme)
+    return answers.accepted_answer(config, member, message, done, action_id)
+
+
 def _file_for(config: Config, session: Session, member: StaffMember, words: tuple[str, ...],
               filed: FiledFor | None, args: dict, action_id: int, message_pk: int | None, now: dt.datetime) -> Answer:
     if filed is None or message_pk is None:
@@ -139,13 +160,16 @@ def _undo(config: Config, session: Session, member: StaffMember, words: tuple[st
     change = store.change_action(session, config.mailbox.address, number)
     if change is None or change.action not in UNDOABLE or "refused" in change.args:
         raise Refused(f"Không có thay đổi số {number}.")
+    if change.action == "excuse" and change.args.get("new") is False:
+        raise Refused(f"Thay đổi số {number} không thay đổi gì (đơn vị đã được miễn từ trước).")
     if change.undone_at is not None:
         raise Refused(f"Thay đổi số {number} đã được hoàn tác trước đó.")
     args.update(change=number, action=change.action, unit=change.args["unit"], period=change.args["period"])
     if change.action == "excuse":
-        row = undo(config, session, change.args["id"], now)
+        undo(config, session, change.args["id"], now)
     else:
-        undo_version(session, config.mailbox.address, change.args["submission"])
+        for submission_id in change.args.get("submissions") or [change.args["submission"]]:
+            undo_version(session, config.mailbox.address, submission_id)
     change.undone_at = to_db_time(now)
     session.add(change)
     unit = config.unit_by_code(change.args["unit"])
