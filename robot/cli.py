@@ -420,11 +420,13 @@ def digest(
     now: NowOption = None,
     dry_run: DryRunOption = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Also write the digest's files into this folder.")] = None,
+    programme: ProgrammeOption = None,
 ) -> None:
     """Build the staff digest (open and recently closed periods) and mail it to digest.recipients.
 
     --out writes digest.html, the chart(s), the workbook and the Word draft of the department's
-    report into a folder; --dry-run queues and sends nothing.
+    report into a folder; --dry-run queues and sends nothing. With several programmes the digest
+    has a section, a workbook and drafts per programme; --programme keeps one.
 
     Example: robot digest --dry-run --out bao-cao-tuan
     """
@@ -432,15 +434,21 @@ def digest(
     from robot.outbox import flush
 
     config = ctx.obj.config()
+    views = _views(config, programme)
     engine = ctx.obj.engine(config)
     moment = ctx.obj.clock(config, now)()
-    built = make_digest(config, engine, moment)
+    built = make_digest(config, engine, moment, views)
     out = console()
-    for figures in built.periods:
-        total = figures.total
-        out.print(f"{figures.period.title}: phải nộp {total.expected}, đã nộp đủ {total.states['complete']}, "
-                  f"đúng hạn {total.on_time}, chưa nộp {total.states['missing']}"
-                  + (f", được miễn {len(figures.excused)}" if figures.excused else ""))
+    for section in built.sections:
+        if section.title:
+            out.print(f"{section.title}:", markup=False, highlight=False, soft_wrap=True)
+        for figures in section.periods:
+            total = figures.total
+            out.print(f"{'  ' if section.title else ''}{figures.period.title}: phải nộp {total.expected}, "
+                      f"đã nộp đủ {total.states['complete']}, đúng hạn {total.on_time}, "
+                      f"chưa nộp {total.states['missing']}"
+                      + (f", được miễn {len(figures.excused)}" if figures.excused else ""),
+                      soft_wrap=bool(section.title))  # unwrapped under a programme's heading
     if out_dir is not None:
         written = write_digest(built, out_dir)
         out.print(f"Đã ghi {len(written)} tệp vào {out_dir}")

@@ -1,4 +1,5 @@
-"""The digest as a whole: figures for each period, its files, the mail — written to a folder or queued.
+"""The digest as a whole: figures for each programme and period, its files, the mail — written to a
+folder or queued. With several programmes each has its section, and its charts and files carry its id.
 
 pandas, matplotlib and python-docx are imported inside ``make_digest``: the CLI imports this
 module for every command, and only the digest needs them.
@@ -7,6 +8,7 @@ module for every command, and only the digest needs them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,57 +32,97 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass
+class Section:
+    """What the digest says about one programme: its config view and its periods' figures."""
+
+    view: Config
+    periods: list[PeriodFigures]
+    named: bool  # several programmes are configured: the section, its charts and files name it
+
+    @property
+    def title(self) -> str:
+        """The heading of the section ("" when the config has a single programme)."""
+        return self.view.programme_title if self.named else ""
+
+    def file_name(self, stem: str, rest: str) -> str:
+        """A file or Content-ID name of this programme: "stem-rest", "stem-programme-rest" if named."""
+        return f"{stem}-{self.view.programme_id}-{rest}" if self.named else f"{stem}-{rest}"
+
+
+@dataclass
 class Digest:
     """One digest: its figures and every file it is made of (name → bytes)."""
 
     now: dt.datetime
     subject: str
-    periods: list[PeriodFigures]
+    sections: list[Section]
     attention: Attention
     left: LeftForPeople
     charts: dict[str, bytes]  # file name → PNG
+    cids: dict[str, str]  # chart file name → its Content-ID in the mail
     documents: dict[str, tuple[str, bytes]]  # file name → (content type, bytes)
     text: str
     html_mail: str  # images by cid:
     html_file: str  # images by file name, for the folder
 
+    @property
+    def periods(self) -> list[PeriodFigures]:
+        return [figures for section in self.sections for figures in section.periods]
 
-def make_digest(config: Config, engine: Engine, now: dt.datetime) -> Digest:
+    @property
+    def inline_images(self) -> list[tuple[str, bytes]]:
+        """The charts as the mail carries them: (Content-ID, PNG)."""
+        return [(self.cids[name], png) for name, png in self.charts.items()]
+
+
+def make_digest(config: Config, engine: Engine, now: dt.datetime, views: Sequence[Config] | None = None) -> Digest:
+    """The digest of ``views`` (programme views of ``config``; default: every programme)."""
     from robot.digest.chart import chart_png
     from robot.digest.figures import digest_periods, period_figures
     from robot.digest.frames import read_reports
     from robot.digest.summary_report import summary_report_docx
     from robot.digest.workbook import digest_workbook
 
-    periods_due = digest_periods(config, now)
+    views = list(config.programme_views if views is None else views)
+    due = [digest_periods(view, now) for view in views]
     with open_session(engine) as session:
-        frame = read_reports(config, session.connection(), periods_due)
+        frames = [read_reports(view, session.connection(), periods) for view, periods in zip(views, due)]
         attention = needs_attention(config, session, now)
         left = left_for_people(config, session, now)
-    periods = period_figures(config, frame, periods_due)
+    sections = [Section(view, period_figures(view, frame, periods), config.has_programmes)
+                for view, frame, periods in zip(views, frames, due)]
     local = now.astimezone(config.tz)
-    charts = {_chart_name(f): chart_png(f, config.targets.students_percent) for f in _charted(periods, now)}
-    documents = {f"tong-hop-{local:%Y-%m-%d}.xlsx": (XLSX, digest_workbook(config, periods))}
-    for figures in periods:
-        documents[f"du-thao-bao-cao-{figures.period.id}.docx"] = (DOCX, summary_report_docx(config, figures))
+    charts, cids, images, documents = {}, {}, {}, {}
+    for section in sections:
+        targets = section.view.targets
+        for figures in _charted(section.periods, now):
+            name = section.file_name("bieu-do", f"{figures.period.id}.png")
+            charts[name] = chart_png(figures, targets.students_percent if targets else None)
+            cids[name] = section.file_name("chart", f"{figures.period.id}@report-robot")
+            images[figures.period.programme, figures.period.id] = name
+        documents[section.file_name("tong-hop", f"{local:%Y-%m-%d}.xlsx")] = (
+            XLSX, digest_workbook(section.view, section.periods))
+        for figures in section.periods:
+            documents[section.file_name("du-thao-bao-cao", f"{figures.period.id}.docx")] = (
+                DOCX, summary_report_docx(section.view, figures))
     subject = f"Tổng hợp tình hình báo cáo đến ngày {local:%d/%m/%Y}"
     context = dict(
-        subject=subject, now=local.strftime("%H:%M ngày %d/%m/%Y"), moment=now, periods=periods,
-        attention=attention, left=left, mailbox=config.mailbox.address, targets=config.targets,
+        subject=subject, now=local.strftime("%H:%M ngày %d/%m/%Y"), moment=now, sections=sections,
+        attention=attention, left=left, mailbox=config.mailbox.address,
         state_names=STATE_NAMES, percent=percent, number=number, fraction=fraction, on_complete=on_complete,
         target_percent=target_percent, attention_groups=_attention_groups(attention),
     )
     html = html_templates.get_template("digest.html.j2")
     return Digest(
-        now=now, subject=subject, periods=periods, attention=attention, left=left, charts=charts,
+        now=now, subject=subject, sections=sections, attention=attention, left=left, charts=charts, cids=cids,
         documents=documents, text=text_templates.get_template("digest.txt.j2").render(**context),
-        html_mail=html.render(**context, images={f.period.id: f"cid:{_cid(f)}" for f in _charted(periods, now)}),
-        html_file=html.render(**context, images={f.period.id: _chart_name(f) for f in _charted(periods, now)}),
+        html_mail=html.render(**context, images={key: f"cid:{cids[name]}" for key, name in images.items()}),
+        html_file=html.render(**context, images=images),
     )
 
 
 def write_digest(digest: Digest, folder: Path) -> list[Path]:
-    """digest.html, the chart PNGs, the workbook and the Word drafts, written into ``folder``."""
+    """digest.html, the chart PNGs, the workbooks and the Word drafts, written into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {"digest.html": digest.html_file.encode("utf-8"), **digest.charts,
              **{name: data for name, (_, data) in digest.documents.items()}}
@@ -97,7 +139,7 @@ def queue_digest(config: Config, engine: Engine, digest: Digest) -> None:
         enqueue(
             session, config, kind="digest", to=list(config.digest.recipients), subject=digest.subject,
             text=digest.text, html=digest.html_mail, now=digest.now, auto_submitted="auto-generated",
-            inline_images=[(_cid(f), digest.charts[_chart_name(f)]) for f in _charted(digest.periods, digest.now)],
+            inline_images=digest.inline_images,
             attachments=[Attachment(filename=name, content_type=kind, data=data)
                          for name, (kind, data) in digest.documents.items()],
         )
@@ -112,14 +154,6 @@ def _charted(periods: list[PeriodFigures], now: dt.datetime) -> list[PeriodFigur
     """
     closed = [f for f in periods if f.period.deadline <= now]
     return closed[-1:] + [f for f in periods if f.period.deadline > now]
-
-
-def _chart_name(figures: PeriodFigures) -> str:
-    return f"bieu-do-{figures.period.id}.png"
-
-
-def _cid(figures: PeriodFigures) -> str:
-    return f"chart-{figures.period.id}@report-robot"
 
 
 def _attention_groups(attention: Attention) -> list[tuple[str, list]]:

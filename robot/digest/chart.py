@@ -1,4 +1,5 @@
-"""The digest chart: completeness and timeliness by unit type; student coverage against its target."""
+"""The digest chart: completeness and timeliness by unit type; student coverage against its target
+(for a programme with the plan's targets)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ PERCENT_TICKS, PERCENT_LABELS = [0, 25, 50, 75, 100], ["0 %", "25 %", "50 %", "7
 TITLE_Y = 1.02
 
 
-def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
-    """A PNG with two panels for one period."""
+def chart_png(figures: PeriodFigures, students_percent: float | None) -> bytes:
+    """A PNG for one period: two panels, or the first alone without a students' target."""
     # Imported here: matplotlib takes seconds to import, and every other command would pay it.
     # A bare Figure (no pyplot) renders with Agg, keeps no global state and is thread-safe.
     from matplotlib.figure import Figure
@@ -26,8 +27,7 @@ def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
     # Fixed panel positions, percent signs on the ticks instead of axis labels: tight_layout and
     # label placement measured every tick label and cost most of the drawing time.
     bottom, top = MARGIN_BOTTOM / height, 1 - MARGIN_TOP / height
-    left = figure.add_axes((0.17, bottom, 0.33, top - bottom))
-    right = figure.add_axes((0.58, bottom, 0.40, top - bottom))
+    left = figure.add_axes((0.17, bottom, 0.33 if students_percent is not None else 0.78, top - bottom))
     rows = range(len(groups))
     left.barh([r - 0.2 for r in rows], [g.completeness or 0 for g in groups], height=0.4,
               color="#2e7d32", label="Đầy đủ (đã nộp đủ ÷ phải nộp)")
@@ -39,7 +39,15 @@ def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
     left.set_xticks(PERCENT_TICKS, PERCENT_LABELS)
     left.set_title("Tỷ lệ báo cáo theo loại đơn vị", fontsize=10, y=TITLE_Y)
     left.legend(fontsize=7, loc="lower right")
+    if students_percent is not None:
+        _students_panel(figure.add_axes((0.58, bottom, 0.40, top - bottom)), figures, students_percent)
+    figure.suptitle(figures.period.title, fontsize=12)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
 
+
+def _students_panel(right, figures: PeriodFigures, students_percent: float) -> None:
     covered = [g for g in figures.by_type if g.key in figures.student_types] + [figures.total]
     right.bar(range(len(covered)), [g.students_share or 0 for g in covered], color="#ef6c00")
     right.set_xticks(range(len(covered)), [textwrap.fill(g.label, 16) for g in covered], fontsize=7)
@@ -48,7 +56,3 @@ def chart_png(figures: PeriodFigures, students_percent: float) -> bytes:
     right.set_ylabel("%")
     right.set_title("HSSV được tuyên truyền (báo cáo đã nộp đủ)", fontsize=10)
     right.legend(fontsize=7, loc="upper right")
-    figure.suptitle(figures.period.title, fontsize=12)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()

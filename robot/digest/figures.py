@@ -3,8 +3,9 @@
 Completeness = complete reports ÷ expected; timeliness = complete reports received on time ÷
 expected (the denominator stays *expected*, DESIGN §1). The plan's targets are summed over
 complete reports only: a report that breaks a rule ("129 of 126 schools") or lacks figures must
-not move them, and each target figure carries how many complete reports it stands on. Computed
-with pandas over the frame of ``robot.digest.frames`` (one row per period and expected unit).
+not move them, and each target figure carries how many complete reports it stands on; a
+programme without the plan's targets has completeness and timeliness only. Computed with pandas
+over the frame of ``robot.digest.frames`` (one row per period and expected unit of a programme).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class PeriodFigures:
     by_type: list[GroupFigures]
     total: GroupFigures
     student_types: list[str]
-    lists: dict[str, UnitList]  # missing, incomplete, unreadable, unverified, late, below_target
+    lists: dict[str, UnitList]  # missing, incomplete, unreadable, unverified, late, below_target (with targets)
     excused: list[str] = field(default_factory=list)  # units staff excused: not expected, counted apart
 
     @property
@@ -137,17 +138,19 @@ def period_figures(config: Config, frame: pd.DataFrame, periods: list[Period]) -
                   for key, label in config.unit_types.items() if (period.id, key) in by_type.index]
         total = (_group("", "Tổng cộng", totals.loc[period.id]) if period.id in totals.index
                  else GroupFigures("", "Tổng cộng", states={state: 0 for state in STATES}))
-        result.append(PeriodFigures(period, rows, groups, total, list(config.targets.students_unit_types),
-                                    _lists(config, rows), excused.get(period.id, [])))
+        student_types = list(config.targets.students_unit_types) if config.targets else []
+        result.append(PeriodFigures(period, rows, groups, total, student_types, _lists(config, rows),
+                                    excused.get(period.id, [])))
     return result
 
 
-# Per-unit columns summed into a group's figures.
-_SUMMED = [f"is_{state}" for state in STATES] + [
-    "on_time_complete", "propaganda_reported", "propaganda_met", "schools_reported", "schools_reached",
-    "schools_total", "students_reported", "students_reached", "students_total", "integration_reported",
-    "integrated",
+# Per-unit columns of the plan's targets, summed into a group's figures (0 for a programme without).
+_TARGET_COLUMNS = [
+    "propaganda_reported", "propaganda_met", "schools_reported", "schools_reached", "schools_total",
+    "students_reported", "students_reached", "students_total", "integration_reported", "integrated",
 ]
+# Per-unit columns summed into a group's figures.
+_SUMMED = [f"is_{state}" for state in STATES] + ["on_time_complete", *_TARGET_COLUMNS]
 
 
 def with_targets(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
@@ -158,6 +161,9 @@ def with_targets(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
         units[f"is_{state}"] = units["state"] == state
     complete = units["is_complete"]
     units["on_time_complete"] = complete & units["on_time"].isin([True])
+    units["late"] = units["on_time"].isin([False])
+    if targets is None:
+        return units.assign(**dict.fromkeys(_TARGET_COLUMNS, 0), students_share=float("nan"))
     propaganda = _ints(units, targets.propaganda_field).where(complete)
     units["propaganda_reported"] = propaganda.notna()
     units["propaganda_met"] = propaganda >= targets.propaganda_min
@@ -174,7 +180,6 @@ def with_targets(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
     said = complete & map_distinct(integration, lambda value: isinstance(value, bool), empty=False).astype(bool)
     units["integration_reported"] = said
     units["integrated"] = said & integration.isin([True])
-    units["late"] = units["on_time"].isin([False])
     return units
 
 
@@ -191,15 +196,17 @@ def _group(key: str, label: str, row: pd.Series) -> GroupFigures:
     return GroupFigures(
         key=key, label=label, expected=int(row["expected"]),
         states={state: int(row[f"is_{state}"]) for state in STATES}, on_time=int(row["on_time_complete"]),
-        **{name: int(row[name]) for name in _SUMMED if not name.startswith("is_") and name != "on_time_complete"},
+        **{name: int(row[name]) for name in _TARGET_COLUMNS},
     )
 
 
 def _lists(config: Config, rows: pd.DataFrame) -> dict[str, UnitList]:
-    """The units the mail names under each heading, capped; below_target: complete, under the students' target."""
-    below = rows["students_share"] < config.targets.students_percent
+    """The units the mail names under each heading, capped; below_target: complete, under the students'
+    target (none for a programme without the plan's targets)."""
     selections = {state: rows["state"] == state for state in ("missing", "incomplete", "unreadable", "unverified")}
-    selections |= {"late": rows["late"], "below_target": below}
+    selections["late"] = rows["late"]
+    if config.targets is not None:
+        selections["below_target"] = rows["students_share"] < config.targets.students_percent
     labels = {f.key: f"{f.code} — {f.label}" for f in config.fields}
     listed = rows[_LIST_COLUMNS]
     return {name: _unit_list(listed, selected, labels) for name, selected in selections.items()}

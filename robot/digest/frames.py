@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,11 +31,15 @@ REPORT_COLUMNS = ["state", "on_time", "received_at", "version", "missing", "inva
 
 
 def read_reports(config: Config, connection: Connection, periods: Sequence[Period]) -> pd.DataFrame:
-    """Every expected unit of each period (config order) with its state, report and figures."""
+    """Every expected unit of each period (config order) with its state, report and figures.
+
+    ``config`` is one programme's view: its units, its fields, and only its reports (period ids
+    repeat across programmes: two may both have annual-2026).
+    """
     expected = _expected_units(config, periods)
-    mailbox = None if config.digest.scope == "all" else config.mailbox.address
+    scope = Scope(config.programme_id, None if config.digest.scope == "all" else config.mailbox.address)
     # Units staff excused for a period are not expected for it: counted apart, never "missing".
-    excused = _read(connection, _excused_query([p.id for p in periods], mailbox))
+    excused = _read(connection, _excused_query([p.id for p in periods], scope))
     if not excused.empty:
         pairs = set(zip(excused["period_id"], excused["unit_code"]))
         out = [(period_id, code) in pairs for period_id, code in zip(expected["period_id"], expected["code"])]
@@ -42,19 +47,19 @@ def read_reports(config: Config, connection: Connection, periods: Sequence[Perio
         expected = expected[[not flag for flag in out]].reset_index(drop=True)
     else:
         names = {}
-    frame = _read_filed(config, connection, periods, expected, mailbox)
+    frame = _read_filed(config, connection, periods, expected, scope)
     frame.attrs["excused"] = names  # period id -> names of the excused units
     return frame
 
 
 def _read_filed(config: Config, connection: Connection, periods: Sequence[Period], expected: pd.DataFrame,
-                mailbox: str | None) -> pd.DataFrame:
+                scope: Scope) -> pd.DataFrame:
     if expected.empty:
         return expected.assign(**{name: None for name in REPORT_COLUMNS + [f.key for f in config.fields]})
     period_ids = [p.id for p in periods]
-    reports = _read(connection, _reports_query(period_ids, mailbox))
-    figures = _read(connection, _figures_query(period_ids, mailbox))
-    unreadable = _read(connection, _unreadable_query(period_ids, mailbox))
+    reports = _read(connection, _reports_query(period_ids, scope))
+    figures = _read(connection, _figures_query(period_ids, scope))
+    unreadable = _read(connection, _unreadable_query(period_ids, scope))
 
     reports["on_time"] = reports["on_time"].astype(bool)
     reports["is_current"] = reports["is_current"].astype(bool)
@@ -99,11 +104,19 @@ def _expected_units(config: Config, periods: Sequence[Period]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[UNIT_COLUMNS]
 
 
-def _in_scope(query: Select, column, mailbox: str | None) -> Select:
-    return query if mailbox is None else query.where(column == mailbox)
+class Scope(NamedTuple):
+    """Whose rows the digest reads: one programme's, of one mailbox (None: every mailbox)."""
+
+    programme: str
+    mailbox: str | None
 
 
-def _reports_query(period_ids: list[str], mailbox: str | None) -> Select:
+def _in_scope(query: Select, table, scope: Scope) -> Select:
+    query = query.where(table.programme == scope.programme)
+    return query if scope.mailbox is None else query.where(table.mailbox == scope.mailbox)
+
+
+def _reports_query(period_ids: list[str], scope: Scope) -> Select:
     """The current and the unverified reports of the periods (JSON lists as text: decoded here)."""
     query = select(
         Submission.id, Submission.period_id, Submission.unit_code, Submission.state, Submission.on_time,
@@ -112,29 +125,29 @@ def _reports_query(period_ids: list[str], mailbox: str | None) -> Select:
         cast(Submission.signature, Text).label("signature"),
     ).where(col(Submission.period_id).in_(period_ids),
             or_(col(Submission.is_current).is_(True), Submission.state == "unverified"))
-    return _in_scope(query, Submission.mailbox, mailbox)
+    return _in_scope(query, Submission, scope)
 
 
-def _figures_query(period_ids: list[str], mailbox: str | None) -> Select:
+def _figures_query(period_ids: list[str], scope: Scope) -> Select:
     """Every figure of the periods' current reports: (submission id, key, JSON text of the value)."""
     query = (
         select(SubmissionValue.submission_id, SubmissionValue.key, cast(SubmissionValue.value, Text).label("value"))
         .join(Submission, col(Submission.id) == SubmissionValue.submission_id)
         .where(col(Submission.period_id).in_(period_ids), col(Submission.is_current).is_(True))
     )
-    return _in_scope(query, Submission.mailbox, mailbox)
+    return _in_scope(query, Submission, scope)
 
 
-def _excused_query(period_ids: list[str], mailbox: str | None) -> Select:
+def _excused_query(period_ids: list[str], scope: Scope) -> Select:
     query = select(Excusal.period_id, Excusal.unit_code).where(
         col(Excusal.period_id).in_(period_ids), col(Excusal.undone_at).is_(None))
-    return _in_scope(query, Excusal.mailbox, mailbox)
+    return _in_scope(query, Excusal, scope)
 
 
-def _unreadable_query(period_ids: list[str], mailbox: str | None) -> Select:
+def _unreadable_query(period_ids: list[str], scope: Scope) -> Select:
     query = select(Message.period_id, Message.unit_code).where(
         Message.outcome == "unreadable", col(Message.period_id).in_(period_ids))
-    return _in_scope(query, Message.mailbox, mailbox)
+    return _in_scope(query, Message, scope)
 
 
 def _read(connection: Connection, query: Select) -> pd.DataFrame:

@@ -1,14 +1,17 @@
-"""Mail the robot left for people (not for it, replies to it, quarantined) and replies a rate cap held back.
+"""Mail the robot left for people (a report fitting two programmes, not for it, replies to it,
+quarantined) and replies a rate cap held back.
 
-The robot records such mail and never answers it: a question in a reply to an acknowledgement, an
-invitation from a school, a message whose intake kept failing. The digest lists the last week's
-so that someone reads them — a reply with the first lines its sender wrote, a quarantined mail
-with why it failed — and says how many replies wait for a cap to allow them.
+The robot records such mail and never answers it: a report it cannot tell the programme of, a
+question in a reply to an acknowledgement, an invitation from a school, a message whose intake
+kept failing. The digest lists the last week's so that someone reads them — a report with the
+programmes it fits, a reply with the first lines its sender wrote, a quarantined mail with why it
+failed — and says how many replies wait for a cap to allow them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from store.tables import Message
 
 WINDOW = dt.timedelta(days=7)
 EXCERPT_LINES, EXCERPT_CHARS = 4, 400
+# The reason robot.decide records for an ambiguous report: "fits programmes a, b equally; …".
+_FITS = re.compile(r"fits programmes (?P<ids>[a-z0-9_, ]+) equally")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Letter:
 
 @dataclass
 class LeftForPeople:
+    ambiguous: list[Letter]  # reports that fit two programmes equally: staff choose
     not_for_robot: list[Letter]
     replies: list[Letter]
     quarantined: list[Letter]
@@ -43,7 +49,7 @@ class LeftForPeople:
 
     @property
     def letters(self) -> int:
-        return len(self.not_for_robot) + len(self.replies) + len(self.quarantined)
+        return len(self.ambiguous) + len(self.not_for_robot) + len(self.replies) + len(self.quarantined)
 
 
 def left_for_people(config: Config, session: Session, now: dt.datetime) -> LeftForPeople:
@@ -55,11 +61,23 @@ def left_for_people(config: Config, session: Session, now: dt.datetime) -> LeftF
                 for m in queries.messages_with_outcome(session, mailbox, outcome, since=since)]
 
     return LeftForPeople(
+        ambiguous=letters("ambiguous", lambda message: fitting(config, message)),
         not_for_robot=letters("not-for-robot", lambda message: ""),
         replies=letters("reply-to-robot", own_words),
         quarantined=letters("quarantined", lambda message: first_lines(message.detail)),
         held_back=queries.outbox_counts(session, config.mailbox.address).get("deferred", 0),
     )
+
+
+def fitting(config: Config, message: Message) -> str:
+    """The programmes an ambiguous report fits, by title, and its files: what staff choose between."""
+    found = _FITS.search(message.detail or "")
+    ids = [part.strip() for part in found.group("ids").split(",")] if found else []
+    titles = {view.programme_id: view.programme_title for view in config.programme_views}
+    lines = [f"Hợp với: {'; '.join(titles.get(i, i) for i in ids)}"] if ids else []
+    if message.attachments:
+        lines.append(f"Tệp: {', '.join(message.attachments)}")
+    return "\n".join(lines)
 
 
 def own_words(message: Message) -> str:
