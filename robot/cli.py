@@ -593,6 +593,86 @@ def excuse(
 
 
 @app.command()
+def correct(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="Unit code (or name) whose report to correct.")],
+    changes: Annotated[list[str], typer.Argument(help="CODE=VALUE pairs, e.g. 05=755.")],
+    period: Annotated[Optional[str], typer.Option(help="Period id (default: the unit's latest report).")] = None,
+    reason: Annotated[str, typer.Option(help="Why (told to the unit, kept in the audit).")] = "",
+    by: Annotated[Optional[str], typer.Option(help="Who corrects (default: the login name).")] = None,
+    now: NowOption = None,
+) -> None:
+    """Correct misread figures of a unit's report: a new version, the unit told what changed.
+
+    The same as the staff mail command "Sửa"; audited; undone by mail with "Hoàn tác <number>".
+
+    Example: robot correct THPT-TANAN 05=755 --period annual-2026 --reason "Trường báo nhập nhầm" --by nguyenvana
+    """
+    import getpass
+
+    from robot.outbox import flush
+    from robot.staff.admin import correct_by_admin
+    from robot.staff.corrections import split_changes
+    from robot.staff.excusals import Refused
+
+    config = ctx.obj.config()
+    moment = ctx.obj.clock(config, now)()
+    pairs, _, rest = split_changes(tuple(changes))
+    if not pairs or rest:
+        fail("Cần các cặp <mã chỉ tiêu>=<giá trị>, ví dụ: robot correct THPT-TANAN 05=755", 2)
+    engine = ctx.obj.engine(config)
+    try:
+        number, done = correct_by_admin(config, engine, unit, period, pairs, reason, by or getpass.getuser(), moment)
+    except Refused as exc:
+        fail(f"Không thực hiện được: {exc}", 1)
+    for code, label, before, after in done.changes:
+        typer.echo(f"{done.unit.code} {done.period.id} {code} — {label}: {before} → {after}")
+    typer.echo(f"Đã sửa: lần {done.submission.version} (số {number}); đơn vị được gửi thư báo.")
+    flush(config, engine, moment)
+
+
+@app.command("file-for")
+def file_for(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="Unit code (or name) the report is filed for.")],
+    report_file: Annotated[Path, typer.Argument(help="The report file (xlsx, docx, pdf, a scan …).")],
+    received: Annotated[Optional[str], typer.Option(help="When the department received it (ISO date; default now): decides on time or late.")] = None,
+    period: Annotated[Optional[str], typer.Option(help="Period id (default: read from the report and the received date).")] = None,
+    by: Annotated[Optional[str], typer.Option(help="Who files it (default: the login name).")] = None,
+    now: NowOption = None,
+) -> None:
+    """File a report that reached the department another way (paper, Zalo …) for a unit.
+
+    Read and validated as the unit's own, filed as its next version, the unit acknowledged
+    (saying the department filed it). The same as the staff mail command "Nộp thay"; audited.
+
+    Example: robot file-for THPT-TANAN bao-cao-giay.xlsx --received 2026-11-28 --by nguyenvana
+    """
+    import getpass
+
+    from robot.clock import parse_now
+    from robot.outbox import flush
+    from robot.staff.admin import file_for_by_admin
+    from robot.staff.excusals import Refused
+
+    config = ctx.obj.config()
+    moment = ctx.obj.clock(config, now)()
+    engine = ctx.obj.engine(config)
+    try:
+        when = parse_now(received, config.tz) if received else None
+        number, submission = file_for_by_admin(config, engine, unit, report_file, by or getpass.getuser(), moment,
+                                               when, period)
+    except ValueError:
+        fail(f"Ngày nhận không hợp lệ: {received} (ví dụ 2026-11-28)", 2)
+    except Refused as exc:
+        fail(f"Không thực hiện được: {exc}", 1)
+    state = "đầy đủ" if submission.state == "complete" else "chưa đủ"
+    typer.echo(f"Đã nộp thay {submission.unit_code} kỳ {submission.period_id}: lần {submission.version}, {state}, "
+               f"{'đúng hạn' if submission.on_time else 'trễ hạn'} (số {number}); đơn vị được gửi thư xác nhận.")
+    flush(config, engine, moment)
+
+
+@app.command()
 def purge(
     ctx: typer.Context,
     before: Annotated[Optional[str], typer.Option(help="ISO date; default: now minus store.retention_days.")] = None,
