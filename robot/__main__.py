@@ -1,3 +1,3 @@
-from robot.cli import app
+from robot.main import main
 
-app(prog_name="robot")
+main()

@@ -116,6 +116,7 @@ def poll(ctx: typer.Context, now: NowOption = None,
     Example: robot poll --dry-run
     """
     from mailer.errors import MailboxError
+    from robot.idle_poll import IDLE_LINE
     from robot.poll import poll as run_poll
 
     config = ctx.obj.config()
@@ -131,12 +132,24 @@ def poll(ctx: typer.Context, now: NowOption = None,
 
         console().print(decisions_table(config, result.taken, "Lượt đọc thử (không ghi nhận, không gửi thư)"))
         return
+    _vouch_for_idle_polls(ctx.obj.config_path, config)
     if not result.outcomes and not any(astuple(result.flushed)) and result.baselined_at is None:
-        typer.echo("Không có thư mới; không gửi thư nào.")  # cron's every few minutes: one line, no rich
+        typer.echo(IDLE_LINE)  # cron's every few minutes: one line, no rich
         return
     from robot.views import outcome_table
 
     console().print(outcome_table(result))
+
+
+def _vouch_for_idle_polls(config_path: Path, config: Config) -> None:
+    """After a full poll, the stamp that lets the next idle polls skip loading the robot
+    (robot/idle_poll.py): this config file, valid, on a database at this code's schema."""
+    from robot.idle_poll import stamp, stamp_path
+
+    prefix = "sqlite:///"
+    if config.database_url.startswith(prefix) and ":memory:" not in config.database_url:
+        stamp_path(Path(config.database_url.removeprefix(prefix))).write_text(
+            stamp(config_path.read_bytes()), encoding="utf-8")
 
 
 @app.command()

@@ -1,0 +1,171 @@
+"""`robot poll` from cron when there is nothing to do: one IMAP SELECT, one SQLite read, one line.
+
+Most polls find no new mail. Loading the whole robot (typer, pydantic, SQLAlchemy) to learn that
+costs ten times the round trip to the server, so `robot poll` first tries this path with only the
+standard library and PyYAML's C loader. It answers only when every fact of a full idle poll is
+certain; anything else — a config changed since the last full run, a database not at the code's
+schema, mail in the outbox, a stuck message, a new UIDVALIDITY, new mail, any error — hands over
+to the full poll, which does the same work with all its checks. The full poll writes the stamp
+this path trusts: the config file's hash and the schema revision it ran with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import imaplib
+import logging
+import os
+import sqlite3
+import ssl
+import sys
+from pathlib import Path
+
+import yaml
+
+log = logging.getLogger("robot.poll")
+
+IDLE_LINE = "Không có thư mới; không gửi thư nào."
+_MIGRATIONS = Path(__file__).resolve().parent.parent / "store" / "migrations" / "versions"
+
+
+def stamp_path(database: Path) -> Path:
+    """The file beside the SQLite database that vouches for the config a full poll accepted."""
+    return database.with_name(database.name + ".checked")
+
+
+def stamp(config_bytes: bytes) -> str:
+    return f"{hashlib.sha256(config_bytes).hexdigest()} {schema_head()}\n"
+
+
+def schema_head() -> str:
+    """The newest store revision of this code (as store.migrate.head_revision, without Alembic)."""
+    return max(path.name.partition("_")[0] for path in _MIGRATIONS.glob("[0-9]*_*.py"))
+
+
+def try_idle_poll(argv: list[str]) -> bool:
+    """Do an idle poll if that is all `robot <argv>` asks and all it takes; True when done."""
+    config_path = _poll_config(argv)
+    if config_path is None:
+        return False
+    try:
+        return _idle(config_path)
+    except Exception:  # noqa: BLE001  (anything unexpected: the full poll will do it, and say why)
+        return False
+
+
+def _poll_config(argv: list[str]) -> Path | None:
+    """The config of a plain `robot [--config PATH] poll`; None for any other command or option."""
+    path = os.environ.get("ROBOT_CONFIG", "config.yaml")
+    args = list(argv)
+    while args and args[0] != "poll":
+        if args[0] == "--config" and len(args) > 1:
+            path, args = args[1], args[2:]
+        elif args[0].startswith("--config="):
+            path, args = args[0].partition("=")[2], args[1:]
+        else:
+            return None
+    return Path(path) if args == ["poll"] else None
+
+
+def _idle(config_path: Path) -> bool:
+    raw = config_path.read_bytes()
+    data = yaml.load(raw, Loader=yaml.CSafeLoader)
+    mailbox = str(data["mailbox"]["address"]).strip().lower()
+    imap = data["mailbox"]["imap"]
+    folder = imap.get("folder", "INBOX")
+    url = (data.get("store") or {}).get("url", "sqlite:///var/robot.db")
+    if not url.startswith("sqlite:///") or ":memory:" in url or not folder.isascii():
+        return False
+    base = config_path.resolve().parent
+    database = Path(url.removeprefix("sqlite:///"))
+    database = database if database.is_absolute() else base / database
+    if not database.is_file() or stamp_path(database).read_text(encoding="utf-8") != stamp(raw):
+        return False
+    with sqlite3.connect(f"file:{database}?mode=rw", uri=True, timeout=5) as db:
+        position = _position(db, mailbox, folder)
+        if position is None:
+            return False
+        uidvalidity, last_uid = position
+        if not _nothing_new(imap, base, folder, uidvalidity, last_uid):
+            return False
+        at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        db.execute("UPDATE poll_state SET last_poll_at = ?, last_error = NULL WHERE mailbox = ? AND folder = ?",
+                   (at, mailbox, folder))
+    _log_finished()
+    print(IDLE_LINE)
+    return True
+
+
+def _position(db: sqlite3.Connection, mailbox: str, folder: str) -> tuple[int, int] | None:
+    """(UIDVALIDITY, last UID) when the store is at this code's schema, the folder was polled,
+    no reply waits in the outbox and no message is stuck; else None."""
+    (revision,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    if revision != schema_head():
+        return None
+    waiting = db.execute("SELECT 1 FROM outbox WHERE mailbox = ? AND status IN ('pending', 'deferred', 'sending') "
+                         "LIMIT 1", (mailbox,)).fetchone()
+    stuck = db.execute("SELECT 1 FROM intake_attempt WHERE mailbox = ? LIMIT 1", (mailbox,)).fetchone()
+    state = db.execute("SELECT uidvalidity, last_uid FROM poll_state WHERE mailbox = ? AND folder = ?",
+                       (mailbox, folder)).fetchone()
+    if waiting or stuck or state is None or not state[0]:
+        return None
+    return int(state[0]), int(state[1])
+
+
+def _nothing_new(imap: dict, base: Path, folder: str, uidvalidity: int, last_uid: int) -> bool:
+    """Log in, SELECT the folder: the same UIDVALIDITY and UIDNEXT no further than the position."""
+    password = _password(imap, base)
+    security, host = imap.get("security", "ssl"), imap["host"]
+    port, timeout = int(imap.get("port", 993)), float(imap.get("timeout_seconds", 30))
+    if security not in ("ssl", "starttls", "none"):
+        return False
+    context = _context(imap, base) if security != "none" else None
+    if security == "ssl":
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=timeout)
+    else:
+        client = imaplib.IMAP4(host, port, timeout=timeout)
+    try:
+        if security == "starttls":
+            client.starttls(ssl_context=context)
+        client.login(imap.get("username", ""), password)
+        typ, _ = client.select(folder)
+        responses = client.untagged_responses
+        found_validity = int(responses.get("UIDVALIDITY", [b"0"])[-1])
+        uidnext = int(responses["UIDNEXT"][-1]) if responses.get("UIDNEXT") else None
+    finally:
+        try:
+            client.logout()
+        except (OSError, imaplib.IMAP4.error):
+            pass
+    return typ == "OK" and found_validity == uidvalidity and uidnext is not None and uidnext <= last_uid + 1
+
+
+def _password(imap: dict, base: Path) -> str:
+    """As Config._secret: the environment variable, else the file; never from the YAML."""
+    env_name = imap.get("password_env") or ""
+    if env_name and os.environ.get(env_name):
+        return os.environ[env_name]
+    file = imap.get("password_file")
+    if file:
+        path = Path(file) if Path(file).is_absolute() else base / file
+        return path.read_text(encoding="utf-8").strip()
+    return ""
+
+
+def _context(imap: dict, base: Path) -> ssl.SSLContext:
+    """As mailer.tls.ssl_context; an unverified connection is left to the full poll, which warns."""
+    if imap.get("verify_tls", True) is not True:
+        raise ValueError("verify_tls off: the full poll logs its warning")
+    context = ssl.create_default_context()
+    ca_file = imap.get("ca_file")
+    if ca_file:
+        context.load_verify_locations(cafile=str(Path(ca_file) if Path(ca_file).is_absolute() else base / ca_file))
+    return context
+
+
+def _log_finished() -> None:
+    """The full poll's closing log line, in its format (robot.logs.setup_logging)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    log.info("poll finished: 0 messages, 0 replies sent (idle: nothing new)")
