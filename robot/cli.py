@@ -403,13 +403,22 @@ def check(ctx: typer.Context) -> None:
 
 @app.command()
 def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = False,
-           programme: ProgrammeOption = None) -> None:
+           programme: ProgrammeOption = None,
+           unit: Annotated[Optional[list[str]], typer.Option(
+               "--unit", metavar="CODE",
+               help="Remind only this unit (code or name; repeatable) now: its step due now, once.")] = None,
+           force: Annotated[bool, typer.Option(
+               "--force", help="With --unit: remind again even if the step due now was sent.")] = False) -> None:
     """Send the reminders due now (before the deadline, overdue, escalation), then flush the outbox.
 
     Each (unit, programme, period, step) is sent once, however often this runs; nothing is sent
-    before reminders.hour of the day.
+    before reminders.hour of the day. --unit reminds the units named now, for the last closed
+    and open periods, even between the scheduled days, like the staff mail command "Nhắc"
+    (audited); --force sends again a step already sent. Complete and excused units never are.
 
     Example: robot remind --now 2026-05-29T08:30 --dry-run
+
+    Example: robot remind --unit PGD-TANAN --unit THPT-LEQUYDON --force
     """
     from robot.outbox import flush
     from robot.reminders import send_reminders
@@ -419,9 +428,25 @@ def remind(ctx: typer.Context, now: NowOption = None, dry_run: DryRunOption = Fa
     views = _views(config, programme)
     engine = ctx.obj.engine(config)
     moment = ctx.obj.clock(config, now)()
-    planned = send_reminders(config, engine, moment, dry_run=dry_run, views=views)
     out = console()
-    out.print(reminders_table(planned, dry_run, config.has_programmes))
+    if unit:
+        import getpass
+
+        from robot.staff.excusals import Refused
+        from robot.staff.reminding import describe, remind_by_admin
+
+        try:
+            parts = remind_by_admin(config, engine, unit, getpass.getuser(), moment, force, views, dry_run)
+        except Refused as exc:
+            fail(f"Không thực hiện được: {exc}", 2)
+        out.print(reminders_table([item for part in parts for item in part.sent], dry_run, config.has_programmes))
+        if lines := describe(parts, "Để nhắc lại ngay những đơn vị đã được nhắc đợt này, thêm --force.", False):
+            typer.echo(lines)
+    elif force:
+        fail("--force chỉ dùng cùng --unit, ví dụ: robot remind --unit PGD-TANAN --force", 2)
+    else:
+        planned = send_reminders(config, engine, moment, dry_run=dry_run, views=views)
+        out.print(reminders_table(planned, dry_run, config.has_programmes))
     if not dry_run:
         result = flush(config, engine, moment)
         out.print(f"Đã gửi: {result.sent}, chờ gửi lại: {result.retrying}, lỗi: {result.failed}")

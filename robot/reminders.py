@@ -6,7 +6,8 @@ track starts (the last one for ``overdue_every_days`` more days), so a robot tha
 day catches up, and one started months later does not chase old periods. The unique key of
 ``ReminderSent`` makes each (unit, programme, period, step) happen once, whatever runs and restarts.
 Each programme's periods are chased with its own units; with several programmes configured,
-a reminder names its programme beside the period's title.
+a reminder names its programme beside the period's title. Staff may send a unit the step it is
+at now (``current_step``) on their word, through the same record (robot.staff.reminding).
 """
 
 from __future__ import annotations
@@ -112,9 +113,9 @@ def plan_reminders(config: Config, session: Session, now: dt.datetime,
                 if row.state == "complete" or row.excused:  # excused by staff: not expected
                     continue
                 for step in steps:
-                    to = _recipients(view, row.unit, step)
-                    if (row.unit.code, step.name) not in sent and to:
-                        planned.append(_compose(view, period, row, step, to, now, config.has_programmes))
+                    if (row.unit.code, step.name) not in sent:
+                        item = compose_reminder(view, period, row, step, now, config.has_programmes)
+                        planned += [item] if item else []
     return planned
 
 
@@ -129,6 +130,26 @@ def send_reminders(config: Config, engine: Engine, now: dt.datetime, dry_run: bo
     queued = []
     for item in planned:
         with open_session(engine) as session:
+            if not queue_reminder(config, session, item, now):  # a concurrent run sent this step first
+                continue
+            session.commit()
+        queued.append(item)
+    return queued
+
+
+def current_step(config: Config, period: Period, now: dt.datetime) -> Step | None:
+    """The step of the unit's own track (not the escalation) a reminder sent now stands for: the
+    last one begun, a "days left" one only before the deadline; None when none has begun."""
+    begun = [step for step in period_steps(config, period) if step.kind != "escalation" and step.start <= now
+             and (step.kind == "overdue" or now < period.deadline)]
+    return begun[-1] if begun else None
+
+
+def queue_reminder(config: Config, session: Session, item: PlannedReminder, now: dt.datetime) -> bool:
+    """Queue a reminder with its ReminderSent record, in a savepoint of the caller's transaction;
+    False, leaving nothing behind, when that step of the unit was recorded first."""
+    try:
+        with session.begin_nested():
             row = enqueue(session, config, kind=item.step.kind, to=item.to, subject=item.subject,
                           text=item.text, now=now, auto_submitted="auto-generated")
             session.flush()
@@ -136,14 +157,11 @@ def send_reminders(config: Config, engine: Engine, now: dt.datetime, dry_run: bo
                                      programme=item.period.programme, period_id=item.period.id,
                                      step=item.step.name, kind=item.step.kind,
                                      sent_at=to_db_time(now), outbox_id=row.id))
-            try:
-                session.commit()
-            except IntegrityError:  # a concurrent run sent this step first
-                session.rollback()
-                continue
-        queued.append(item)
-        log.info("queued %s %s for %s, %s", item.step.kind, item.step.name, item.unit.code, item.period.id)
-    return queued
+            session.flush()
+    except IntegrityError:
+        return False
+    log.info("queued %s %s for %s, %s", item.step.kind, item.step.name, item.unit.code, item.period.id)
+    return True
 
 
 def _recipients(config: Config, unit: Unit, step: Step) -> list[str]:
@@ -152,11 +170,14 @@ def _recipients(config: Config, unit: Unit, step: Step) -> list[str]:
     return list(unit.emails)
 
 
-def _compose(config: Config, period: Period, row: StatusRow, step: Step, to: list[str],
-             now: dt.datetime, named: bool) -> PlannedReminder:
-    """The reminder of a programme view; ``named``: the period's title names the programme, for
-    units that report several."""
+def compose_reminder(config: Config, period: Period, row: StatusRow, step: Step, now: dt.datetime,
+                     named: bool) -> PlannedReminder | None:
+    """The reminder of a programme view, None when it has nobody to go to; ``named``: the
+    period's title names the programme, for units that report several."""
     unit = row.unit
+    to = _recipients(config, unit, step)
+    if not to:
+        return None
     period_title = f"{period.title} về “{config.programme_title}”" if named else period.title
     labels = {f.key: f for f in config.fields}
     gaps = [{"code": labels[k].code, "label": labels[k].label}

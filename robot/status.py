@@ -10,6 +10,7 @@ from robot.periods import Period, last_closed_period, open_period
 from store import queries
 from store.db import from_db_time
 from store.staff import excused_units
+from store.tables import StaffAction
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -39,6 +40,7 @@ class StatusRow:
     filed: bool = False  # a submission stands behind the row (complete, incomplete or unverified)
     signature: dict | None = None  # its digital signature (SIGNATURE_KEYS), None when unsigned
     excused: bool = False  # staff excused the unit for the period (not reminded, counted apart)
+    correction: dict | None = None  # the staff correction that made the current version ("Sửa")
 
     def as_json(self, programme: bool = False) -> dict:
         """The contract's object; ``programme`` adds the row's programme id (several configured)."""
@@ -60,6 +62,8 @@ class StatusRow:
             row["signature"] = self.signature
         if self.excused:  # only for excused rows; the state stays what was (or was not) filed
             row["excused"] = True
+        if self.correction:  # only when staff corrected the report that stands
+            row["correction"] = self.correction
         return row
 
 
@@ -88,6 +92,7 @@ def period_status(config: Config, session: Session, period: Period,
         submission = current.get(unit.code)
         if submission is not None:
             rows.append(_filed_row(config, period, unit, submission, figures.get(submission.id, {})))
+            rows[-1].correction = _correction(config, session, submission)
         elif unit.code in unverified:
             row = _filed_row(config, period, unit, unverified[unit.code], {})
             row.version, row.on_time = None, None
@@ -115,3 +120,12 @@ def _filed_row(config: Config, period: Period, unit: Unit, submission: Submissio
         missing=list(submission.missing), invalid=list(submission.invalid), filed=True,
         signature={key: submission.signature.get(key) for key in SIGNATURE_KEYS} if submission.signature else None,
     )
+
+
+def _correction(config: Config, session: Session, submission: Submission) -> dict | None:
+    """Who corrected the version, when, which figures (code: [before, after]) and why."""
+    action = session.get(StaffAction, submission.staff_action_id) if submission.staff_action_id else None
+    if action is None or action.action != "correct":
+        return None
+    return {"by": action.staff_email, "at": from_db_time(action.at).astimezone(config.tz).isoformat(),
+            "changes": action.args.get("changes", {}), "reason": action.args.get("reason", "")}
