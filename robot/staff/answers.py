@@ -65,6 +65,7 @@ def unit_answer(config: Config, session: Session, member: StaffMember, unit: Uni
             "received": show_time(from_db_time(s.received_at), tz), "filename": s.filename,
             "accepted_by": s.accepted_by,
             "accepted_at": show_time(from_db_time(s.accepted_at), tz) if s.accepted_at else "",
+            "staff": _made_by(config, session, s.staff_action_id),
         })
     for e in store.unit_excusals(session, mailbox, unit.code):
         entry(e.programme, e.period_id)["excusals"].append({
@@ -78,6 +79,20 @@ def unit_answer(config: Config, session: Session, member: StaffMember, unit: Uni
         periods=ordered, mailbox=mailbox,
     )
     return Answer(f"Lịch sử báo cáo: {unit.name} ({unit.code})", text)
+
+
+def _made_by(config: Config, session: Session, action_id: int | None) -> str:
+    """"Sửa bởi …" / "Nộp thay bởi …" for a version staff made, with what changed."""
+    action = session.get(StaffAction, action_id) if action_id else None
+    if action is None:
+        return ""
+    member = config.staff_by_email(action.staff_email)
+    who = member.name if member else action.staff_email.removeprefix("cli:")
+    when = show_time(from_db_time(action.at), config.tz)
+    if action.action == "correct":
+        changes = ", ".join(f"{code}: {before} → {after}" for code, (before, after) in action.args.get("changes", {}).items())
+        return f"Sửa bởi {who} lúc {when} (số {action.id}): {changes}."
+    return f"Nộp thay bởi {who} lúc {when} (số {action.id})."
 
 
 def excused_answer(config: Config, member: StaffMember, unit: Unit, period: Period, row: Excusal,

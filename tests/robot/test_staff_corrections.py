@@ -84,3 +84,13 @@ def test_a_correction_that_cannot_be_made_changes_nothing(robot_env, mailbox, sm
     assert "không có chỉ tiêu mã 99" in unknown_code
     assert "Giá trị “nhiều” của chỉ tiêu 05 không đọc được" in bad_value
     assert all("Không có thay đổi nào được thực hiện" in text for text in (viewer, unknown_code, bad_value))
+
+
+def test_a_units_history_names_who_corrected_what(robot_env, mailbox, smtp_server, school):
+    env = _staffed(robot_env)
+    _school_report(env, mailbox, school)
+    _poll(env, mailbox, _command(EDITOR, f"Sửa {school.code} 05=755 nhập nhầm"))
+    _poll(env, mailbox, _command(VIEWER, f"Đơn vị {school.code}", day=21), now="2026-11-21T10:00:00+07:00", day=21)
+
+    history = text_of(smtp_server.wait_for(4)[3].parsed)
+    assert "Lần 2" in history and "Sửa bởi Nguyễn Thị Lan" in history and "05: 1.250 → 755" in history
