@@ -143,3 +143,11 @@ def accepted_copies(session: Session, message_pk: int) -> list[Submission]:
     """The versions staff accepted from this mail's unverified reports."""
     return list(session.exec(select(Submission).where(Submission.message_pk == message_pk,
                                                       col(Submission.accepted_by).is_not(None))))
+
+
+def staff_actions(session: Session, mailbox: str | None, since: dt.datetime) -> list[StaffAction]:
+    """The staff commands audited since a moment (refused and undone ones too), oldest first."""
+    query = select(StaffAction).where(StaffAction.at >= since)
+    if mailbox is not None:
+        query = query.where(StaffAction.mailbox == mailbox)
+    return list(session.exec(query.order_by(col(StaffAction.at), col(StaffAction.id))))

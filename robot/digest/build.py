@@ -19,8 +19,10 @@ from mailer.incoming import Attachment
 from robot.config import Config
 from robot.digest.attention import Attention, needs_attention
 from robot.digest.left_for_people import LeftForPeople, left_for_people
+from robot.digest.staff_work import StaffWork, staff_work
 from robot.digest.words import STATE_NAMES, fraction, number, on_complete, percent, target_percent
 from robot.outbox import enqueue
+from robot.periods import Period
 from robot.templating import html_templates, text_templates
 from store.db import session as open_session
 
@@ -58,6 +60,7 @@ class Digest:
     sections: list[Section]
     attention: Attention
     left: LeftForPeople
+    work: StaffWork  # the week's staff commands
     charts: dict[str, bytes]  # file name → PNG
     cids: dict[str, str]  # chart file name → its Content-ID in the mail
     documents: dict[str, tuple[str, bytes]]  # file name → (content type, bytes)
@@ -75,8 +78,10 @@ class Digest:
         return [(self.cids[name], png) for name, png in self.charts.items()]
 
 
-def make_digest(config: Config, engine: Engine, now: dt.datetime, views: Sequence[Config] | None = None) -> Digest:
-    """The digest of ``views`` (programme views of ``config``; default: every programme)."""
+def make_digest(config: Config, engine: Engine, now: dt.datetime, views: Sequence[Config] | None = None,
+                period: Period | None = None) -> Digest:
+    """The digest of ``views`` (programme views of ``config``; default: every programme), or of
+    ``period`` alone (any period of a programme, not only those the digest is about now)."""
     from robot.digest.chart import chart_png
     from robot.digest.figures import digest_periods, period_figures
     from robot.digest.frames import read_reports
@@ -84,11 +89,14 @@ def make_digest(config: Config, engine: Engine, now: dt.datetime, views: Sequenc
     from robot.digest.workbook import digest_workbook
 
     views = list(config.programme_views if views is None else views)
-    due = [digest_periods(view, now) for view in views]
+    if period is not None:
+        views = [view for view in views if view.programme_id == period.programme]
+    due = [[period] if period is not None else digest_periods(view, now) for view in views]
     with open_session(engine) as session:
         frames = [read_reports(view, session.connection(), periods) for view, periods in zip(views, due)]
         attention = needs_attention(config, session, now)
         left = left_for_people(config, session, now)
+        work = staff_work(config, session, now)
     sections = [Section(view, period_figures(view, frame, periods), config.has_programmes)
                 for view, frame, periods in zip(views, frames, due)]
     local = now.astimezone(config.tz)
@@ -108,14 +116,14 @@ def make_digest(config: Config, engine: Engine, now: dt.datetime, views: Sequenc
     subject = f"Tổng hợp tình hình báo cáo đến ngày {local:%d/%m/%Y}"
     context = dict(
         subject=subject, now=local.strftime("%H:%M ngày %d/%m/%Y"), moment=now, sections=sections,
-        attention=attention, left=left, mailbox=config.mailbox.address,
+        attention=attention, left=left, work=work, mailbox=config.mailbox.address,
         state_names=STATE_NAMES, percent=percent, number=number, fraction=fraction, on_complete=on_complete,
         target_percent=target_percent, attention_groups=_attention_groups(attention),
     )
     html = html_templates.get_template("digest.html.j2")
     return Digest(
-        now=now, subject=subject, sections=sections, attention=attention, left=left, charts=charts, cids=cids,
-        documents=documents, text=text_templates.get_template("digest.txt.j2").render(**context),
+        now=now, subject=subject, sections=sections, attention=attention, left=left, work=work, charts=charts,
+        cids=cids, documents=documents, text=text_templates.get_template("digest.txt.j2").render(**context),
         html_mail=html.render(**context, images={key: f"cid:{cids[name]}" for key, name in images.items()}),
         html_file=html.render(**context, images=images),
     )

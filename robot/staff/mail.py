@@ -69,11 +69,7 @@ def _answer(config: Config, session: Session, member: StaffMember, command: Comm
     if command.action == "help":
         return answers.help_answer(config, member, now)
     if command.action == "situation":
-        found = find_period(config, words)
-        if words and found is None:
-            raise Refused(f"Không có kỳ báo cáo “{' '.join(words)}” (ghi mã kỳ, ví dụ annual-{now.year}).")
-        args["period"] = found[1].id if found else None
-        return situation_answer(config, session.get_bind(), now)
+        return situation_answer(config, session.get_bind(), now, words, args)
     if command.action == "unit":
         unit = find_unit(config, " ".join(words))
         if unit is None:
