@@ -78,7 +78,7 @@ def test_each_reported_mail_was_sent_and_is_in_the_store(demo):
 
 def test_each_kind_of_reply_is_shown(demo):
     kinds = {m["kind"] for m in demo["summary"]["sent"]}
-    assert {"ack", "incomplete", "unreadable", "no-attachment", "unknown-sender", "reminder", "digest"} <= kinds
+    assert {"ack", "incomplete", "unreadable", "no-attachment", "unknown-sender", "reminder", "digest", "staff"} <= kinds
     stdout = demo["stdout"]
     for words in ("Đã nhận báo cáo (ack)", "Báo cáo chưa đầy đủ (incomplete)", "Nhắc trước hạn"):
         assert words in stdout

@@ -10,6 +10,7 @@ import yaml
 import robot
 from robot.demo.imap_server import HOST, DemoImapServer
 from robot.demo.smtp_server import DemoSmtpServer
+from robot.demo.staff_mail import staff_config
 
 IMAP_PASSWORD_ENV = "ROBOT_DEMO_IMAP_PASSWORD"
 
@@ -37,6 +38,9 @@ def write_demo_config(source: Path, out_dir: Path, imap: DemoImapServer, smtp: D
                                "timeout_seconds": 10}
     data["store"] = {**data.get("store", {}), "url": "sqlite:///robot.db", "archive_dir": "archive"}
     data["daemon"] = {**data.get("daemon", {}), "log_file": "robot.log"}
+    staff = staff_config()
+    data["staff"] = staff["staff"]
+    data["security"] = {**data.get("security", {}), "trusted_authserv_ids": staff["trusted_authserv_ids"]}
     os.environ[IMAP_PASSWORD_ENV] = imap.password
     path = out_dir / "config.yaml"
     header = (f"# Cấu hình chạy thử do `robot demo` tạo từ {source}: hộp thư là máy chủ nhúng trên máy này,\n"

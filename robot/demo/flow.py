@@ -17,6 +17,7 @@ from robot.demo.imap_server import DemoImapServer
 from robot.demo.result import DemoResult, SentMail
 from robot.demo.school_mail import school_mail, thank_you
 from robot.demo.smtp_server import DemoSmtpServer
+from robot.demo.staff_mail import staff_mail
 from robot.demo.summary import print_connection, print_summary, write_summary
 from robot.digest.build import make_digest, queue_digest, write_digest
 from robot.outbox import flush
@@ -102,6 +103,15 @@ def _cycle(source: Path, out_dir: Path, imap: DemoImapServer, smtp: DemoSmtpServ
     thanks = thank_you(config, first_ack.raw, now - dt.timedelta(minutes=2))
     mails.append(thanks)
     imap.append(thanks.raw, thanks.received)
+    polled.outcomes.update(poll(config, engine, lambda: now).outcomes)
+    progress.advance(step)
+
+    step = progress.add_task("Cán bộ làm việc với rô-bốt bằng thư: hỏi tình hình, nộp thay bản giấy", total=1)
+    with open_session(engine) as session:
+        missing = [row.unit for row in period_status(config, session, current) if row.state == "missing"]
+    for mail in staff_mail(config, current, missing[0], now):
+        mails.append(mail)
+        imap.append(mail.raw, mail.received)
     polled.outcomes.update(poll(config, engine, lambda: now).outcomes)
     progress.advance(step)
 
