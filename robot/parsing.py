@@ -171,15 +171,18 @@ class ParseWorker:
             if self._process is None or not self._process.is_alive() or self._conn is None:
                 self._kill()
                 parent, child = self._context.Pipe()
-                self._process = self._context.Process(target=_serve, args=(child,), daemon=True,
-                                                      name="parse-worker")
+                process = self._context.Process(target=_serve, args=(child,), daemon=True, name="parse-worker")
                 # Starting multiprocessing's resource tracker unblocks SIGINT and SIGTERM in this
                 # thread: start it first, so that a new forkserver is spawned with them blocked.
                 resource_tracker.ensure_running()
-                with _stop_signals_blocked():
-                    self._process.start()
-                child.close()
-                self._conn = parent
+                try:
+                    with _stop_signals_blocked():
+                        process.start()
+                finally:
+                    child.close()
+                    if process.pid is None:  # never started: nothing to kill next time, no pipe kept
+                        parent.close()
+                self._process, self._conn = process, parent
             return self._conn
 
     def _kill(self) -> None:
