@@ -43,29 +43,12 @@ def schema_head() -> str:
     return max(path.name.partition("_")[0] for path in _MIGRATIONS.glob("[0-9]*_*.py"))
 
 
-def try_idle_poll(argv: list[str]) -> bool:
-    """Do an idle poll if that is all `robot <argv>` asks and all it takes; True when done."""
-    config_path = _poll_config(argv)
-    if config_path is None:
-        return False
+def try_idle_poll(config_path: Path) -> bool:
+    """Do an idle poll if that is all it takes; True when done (anything else: the full poll)."""
     try:
         return _idle(config_path)
     except Exception:  # noqa: BLE001  (anything unexpected: the full poll will do it, and say why)
         return False
-
-
-def _poll_config(argv: list[str]) -> Path | None:
-    """The config of a plain `robot [--config PATH] poll`; None for any other command or option."""
-    path = os.environ.get("ROBOT_CONFIG", "config.yaml")
-    args = list(argv)
-    while args and args[0] != "poll":
-        if args[0] == "--config" and len(args) > 1:
-            path, args = args[1], args[2:]
-        elif args[0].startswith("--config="):
-            path, args = args[0].partition("=")[2], args[1:]
-        else:
-            return None
-    return Path(path) if args == ["poll"] else None
 
 
 def _idle(config_path: Path) -> bool:
