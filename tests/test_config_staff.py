@@ -36,7 +36,8 @@ def test_shipped_config_has_no_staff_and_a_valid_commented_example(raw: dict) ->
     assert raw["staff"] == []
     lines = CONFIG_PATH.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("#  - name:"))
-    block = [line[1:] for line in lines[start:] if line.startswith("#  ")]
+    example = lines[start:next(i for i in range(start, len(lines)) if not lines[i].startswith("#"))]
+    block = [line[1:] for line in example if line.startswith("#  ")]
     members = [StaffMember(**item) for item in yaml.safe_load("\n".join(block))]
     assert [m.role for m in members] == ["editor", "viewer"]
     assert members[0].may_change and not members[1].may_change
