@@ -131,9 +131,10 @@ def unverified_messages(session: Session, mailbox: str, sender: str | None = Non
     """Mail holding an unverified report nobody has accepted yet (of one sender if given), oldest first."""
     accepted = select(Submission.message_pk).where(Submission.mailbox == mailbox,
                                                    col(Submission.accepted_by).is_not(None))
-    query = (select(Message).join(Submission, col(Submission.message_pk) == Message.id)
-             .where(Message.mailbox == mailbox, Submission.state == "unverified",
-                    col(Message.id).not_in(accepted)).distinct().order_by(col(Message.id)))
+    holding = select(Submission.message_pk).where(Submission.mailbox == mailbox, Submission.state == "unverified")
+    # IN subqueries, not a DISTINCT join: PostgreSQL cannot compare the JSON columns DISTINCT needs.
+    query = (select(Message).where(Message.mailbox == mailbox, col(Message.id).in_(holding),
+                                   col(Message.id).not_in(accepted)).order_by(col(Message.id)))
     if sender is not None:
         query = query.where(Message.sender == sender)
     return list(session.exec(query))
