@@ -4,7 +4,7 @@ Most polls find no new mail. Loading the whole robot (typer, pydantic, SQLAlchem
 costs ten times the round trip to the server, so `robot poll` first tries this path with only the
 standard library and PyYAML's C loader. It answers only when every fact of a full idle poll is
 certain; anything else — a config changed since the last full run, a database not at the code's
-schema, mail in the outbox, a stuck message, a new UIDVALIDITY, new mail, any error — hands over
+schema, mail in the outbox, a new UIDVALIDITY, new mail (a stuck message among it), any error — hands over
 to the full poll, which does the same work with all its checks. The full poll writes the stamp
 this path trusts: the config file's hash and the schema revision it ran with.
 """
@@ -81,17 +81,17 @@ def _idle(config_path: Path) -> bool:
 
 
 def _position(db: sqlite3.Connection, mailbox: str, folder: str) -> tuple[int, int] | None:
-    """(UIDVALIDITY, last UID) when the store is at this code's schema, the folder was polled,
-    no reply waits in the outbox and no message is stuck; else None."""
+    """(UIDVALIDITY, last UID) when the store is at this code's schema, the folder was polled and
+    no reply waits in the outbox; else None. (A stuck message holds the position before it, so
+    UIDNEXT shows it and the full poll retries it.)"""
     (revision,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
     if revision != schema_head():
         return None
     waiting = db.execute("SELECT 1 FROM outbox WHERE mailbox = ? AND status IN ('pending', 'deferred', 'sending') "
                          "LIMIT 1", (mailbox,)).fetchone()
-    stuck = db.execute("SELECT 1 FROM intake_attempt WHERE mailbox = ? LIMIT 1", (mailbox,)).fetchone()
     state = db.execute("SELECT uidvalidity, last_uid FROM poll_state WHERE mailbox = ? AND folder = ?",
                        (mailbox, folder)).fetchone()
-    if waiting or stuck or state is None or not state[0]:
+    if waiting or state is None or not state[0]:
         return None
     return int(state[0]), int(state[1])
 

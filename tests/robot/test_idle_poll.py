@@ -16,7 +16,7 @@ import yaml
 from sqlmodel import select
 
 from store.db import from_db_time, session
-from store.tables import PollState
+from store.tables import IntakeAttempt, PollState
 from tests.filling import filled_xlsx
 from tests.postgres import TEST_DB
 from tests.robot.conftest import COMPLETE
@@ -49,6 +49,10 @@ def test_an_idle_poll_after_a_full_one_loads_nothing_of_the_robot_and_still_beat
     assert code == 0 and IDLE not in out, err  # the baseline, said in a table
     assert "sqlalchemy" in imported, "the first poll is a full one"
     first = _last_poll(robot_env)
+    with session(robot_env.engine()) as db:  # a message that once failed and was taken in since
+        db.add(IntakeAttempt(mailbox=robot_env.config.mailbox.address, folder="INBOX", uidvalidity=1, uid=1,
+                             attempts=1, first_failed_at=first, last_failed_at=first, last_error="database is locked"))
+        db.commit()
 
     code, out, err, imported = _poll(robot_env)
 
