@@ -231,7 +231,8 @@ def _read(config: Config, intake: Intake) -> None:
     intake.names_report = names_report(pattern, [*texts, *(report.title for report in found)])
     fields = view.schema().for_unit_type(unit_type)
     for document in found:
-        if reads_as_report(document, fields, pattern, intake.names_report):
+        # Filed on a staff member's word ("Nộp thay"): the figures it holds are enough.
+        if reads_as_report(document, fields, pattern, intake.names_report, vouched=intake.staff is not None):
             intake.reports.append(document)
         else:
             intake.notes.append(f"{document.filename}: not this report ({len(document.values)} rows alike)")
@@ -385,7 +386,7 @@ def _staff_command(config: Config, session: Session, intake: Intake, message: Me
                          intake.received_at)
     intake.notes.append(run_command(config, session, intake.staff, intake.mail.sender, intake.mail.subject,
                                     Thread(intake.mail.message_id, tuple(intake.mail.references)),
-                                    message.id, now, filed, intake.mail))
+                                    message.id, now, filed, intake.mail, intake.ambiguous))
 
 
 def _own_filing(config: Config, session: Session, intake: Intake, how: str) -> Filing:

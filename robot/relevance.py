@@ -41,14 +41,17 @@ def names_report(pattern: re.Pattern[str] | None, texts: Iterable[str | None]) -
 
 
 def reads_as_report(report: ParsedReport, fields: Sequence[FieldSpec],
-                    pattern: re.Pattern[str] | None, mail_names_report: bool) -> bool:
-    """Whether a document is this report rather than another document with a few rows alike."""
+                    pattern: re.Pattern[str] | None, mail_names_report: bool, vouched: bool = False) -> bool:
+    """Whether a document is this report rather than another document with a few rows alike.
+    ``vouched``: a staff member files it as the report; a few of its figures are enough."""
     if report.template_code:
         return True
     keys = {spec.key for spec in fields}
     # Figures found on a scan but not read for certain still show what the document is.
     read = (sum(1 for found in report.values.values() if found.value is not None and found.key in keys)
             + sum(1 for key in report.uncertain if key in keys))
+    if vouched:
+        return read >= MIN_FIGURES
     titled_otherwise = bool(report.title) and not names_report(pattern, [report.title])
     if mail_names_report and not titled_otherwise:
         return read >= MIN_FIGURES

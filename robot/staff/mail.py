@@ -36,9 +36,10 @@ _COMMAND_NAMES = {"excuse": "Miễn", "undo": "Hoàn tác", "correct": "Sửa", 
 
 def run_command(config: Config, session: Session, member: StaffMember, sender: str, subject: str,
                 thread: Thread, message_pk: int | None, now: dt.datetime, filed: FiledFor | None = None,
-                mail: IncomingMail | None = None) -> str:
+                mail: IncomingMail | None = None, ambiguous: tuple[str, ...] = ()) -> str:
     """Do what the subject asks, audit it and queue the answer; a line for the log. ``filed`` is
-    the unit's report the intake read from the mail's files for "Nộp thay <unit>"."""
+    the unit's report the intake read from the mail's files for "Nộp thay <unit>"; ``ambiguous``
+    the programmes those files fit equally (then nothing is filed until staff say which)."""
     command = parse_command(subject)
     # Recorded first: its id is the number a change is undone by ("Hoàn tác <id>").
     action = store.record_action(session, config.mailbox.address, sender, command.action, {}, now, message_pk)
@@ -50,7 +51,8 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
         if command.action == "help" and command.problem:
             raise Refused(command.problem)
         with session.begin_nested():  # a refusal half-way leaves nothing of the change behind
-            answer = _answer(config, session, member, command, args, action.id, message_pk, now, filed, mail)
+            answer = _answer(config, session, member, command, args, action.id, message_pk, now, filed, mail,
+                             ambiguous)
     except Refused as refused:
         args["refused"] = str(refused)
         answer = answers.help_answer(config, member, now, problem=str(refused))
@@ -64,7 +66,7 @@ def run_command(config: Config, session: Session, member: StaffMember, sender: s
 
 def _answer(config: Config, session: Session, member: StaffMember, command: Command, args: dict,
             action_id: int, message_pk: int | None, now: dt.datetime, filed: FiledFor | None,
-            mail: IncomingMail | None) -> Answer:
+            mail: IncomingMail | None, ambiguous: tuple[str, ...]) -> Answer:
     words = command.words
     if command.action == "help":
         return answers.help_answer(config, member, now)
@@ -82,6 +84,8 @@ def _answer(config: Config, session: Session, member: StaffMember, command: Comm
         assert mail is not None, "a mail command has its mail"
         return _accept(config, session, member, words, mail, args, action_id, now)
     if command.action == "file-for":
+        if ambiguous:
+            raise Refused(_which_programme(config, ambiguous))
         return _file_for(config, session, member, words, filed, args, action_id, message_pk, now)
     if command.action == "remind":
         return remind_command(config, session, member, words, args, action_id, now)
@@ -146,6 +150,14 @@ def _file_for(config: Config, session: Session, member: StaffMember, words: tupl
                 submission=submission.id, version=submission.version, state=submission.state,
                 filename=filed.report.filename)
     return answers.filed_for_answer(config, member, filed, submission, action_id)
+
+
+def _which_programme(config: Config, ambiguous: tuple[str, ...]) -> str:
+    """Why a file fitting several programmes is not filed, and how to say which one."""
+    words = " hoặc ".join(f"“{view.keywords[0]}”" for view in map(config.programme, ambiguous)
+                          if view is not None and view.keywords)
+    return ("Tệp gửi kèm hợp với nhiều chương trình báo cáo (" + ", ".join(ambiguous) + "): ghi vào tiêu đề "
+            "một từ khóa của chương trình cần nộp" + (f", ví dụ {words}." if words else "."))
 
 
 def _undo(config: Config, session: Session, member: StaffMember, words: tuple[str, ...], args: dict,

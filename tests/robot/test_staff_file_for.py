@@ -111,3 +111,28 @@ def test_filing_for_a_unit_needs_an_editor_a_unit_and_a_readable_report(robot_en
     assert "chỉ dành cho cán bộ có quyền sửa đổi" in viewer
     assert "không có tệp báo cáo" in no_file
     assert "Không tìm thấy đơn vị “trường không có”" in no_unit
+
+
+def test_a_file_fitting_two_programmes_is_filed_only_once_staff_name_the_programme(tmp_path, mailbox, smtp_server):
+    """GIVEN two programmes and a combined report holding a third of each WHEN an editor files it
+    with "Nộp thay <unit>" THEN nothing is guessed: she is asked to name the programme; with "ma
+    túy" in the subject it is filed as the unit's drug report."""
+    from tests.programmes import DRUGS, write_two_programme_config
+    from tests.robot.test_programmes_intake import _retyped
+
+    env = _staffed(write_two_programme_config(tmp_path / "two", mailbox, smtp_server))
+    school = next(u for u in env.config.units if u.type == "thpt")
+    rows = [("Số hình thức tuyên truyền đã tổ chức", 3), ("Số cán bộ, giáo viên được tuyên truyền", 60),
+            ("Số cuộc kiểm tra", 1), ("Số vụ vi phạm", 0), ("Số vụ việc về ma túy", 0),
+            ("Số HSSV vi phạm về ma túy", 0), ("Số HSSV được xét nghiệm", 30)]
+    combined = [File("tnxh.xlsx", _retyped("BÁO CÁO CÔNG TÁC PHÒNG, CHỐNG TỆ NẠN XÃ HỘI", rows))]
+    _poll(env, mailbox, outlook(EDITOR, f"Nộp thay {school.code}", "Bản giấy của trường.", sent=local(2026, 11, 20, 9, 0),
+                                files=combined, extra_headers=[("Authentication-Results", PASSED)]))
+    assert _filed(env) == []
+    (asked,) = smtp_server.wait_for(1)
+    assert "hợp với nhiều chương trình báo cáo" in text_of(asked.parsed) and "“ma túy”" in text_of(asked.parsed)
+
+    _poll(env, mailbox, outlook(EDITOR, f"Nộp thay {school.code} ma túy", "Báo cáo ma túy.", sent=local(2026, 11, 20, 9, 5),
+                                files=combined, extra_headers=[("Authentication-Results", PASSED)]))
+    with session(env.engine()) as db:
+        assert [(s.unit_code, s.programme) for s in db.exec(select(Submission))] == [(school.code, DRUGS)]
