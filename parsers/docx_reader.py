@@ -31,6 +31,8 @@ _RUNS = "./w:r | ./w:hyperlink/w:r"
 # stores the byte 0xAD (TCVN3's "ư") as <w:softHyphen/>, which python-docx leaves out.
 _RUN_CONTENT = "./w:br | ./w:cr | ./w:noBreakHyphen | ./w:ptab | ./w:t | ./w:tab | ./w:softHyphen"
 _SOFT_HYPHEN = qn("w:softHyphen")
+_P, _R, _HYPERLINK = qn("w:p"), qn("w:r"), qn("w:hyperlink")
+_RUN_TEXT = frozenset(qn(f"w:{tag}") for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
 _THEME_FONT = ""  # a theme font (Calibri, Cambria …) is never a legacy one
 
 
@@ -189,10 +191,27 @@ def _table(walk: _Walk, table: Table) -> None:
 
 
 def _paragraph_text(walk: _Walk, paragraph: _Element) -> str:
-    return walk.fonts.text(paragraph) if walk.fonts.any_legacy else paragraph.text
+    return walk.fonts.text(paragraph) if walk.fonts.any_legacy else _p_text(paragraph)
 
 
 def _cell_text(walk: _Walk, cell: _Cell) -> str:
     if not walk.fonts.any_legacy:
-        return cell.text.strip()
+        return "\n".join(_p_text(p) for p in cell._tc if p.tag == _P).strip()
     return "\n".join(walk.fonts.text(paragraph._p) for paragraph in cell.paragraphs).strip()
+
+
+def _p_text(p: _Element) -> str:
+    """python-docx's ``CT_P.text`` (runs and hyperlinks' runs, in order) without an XPath per
+    paragraph and per run: a third of the time of reading a template's tables."""
+    parts = []
+    for child in p:
+        if child.tag == _R:
+            parts.append(_r_text(child))
+        elif child.tag == _HYPERLINK:
+            parts.extend(_r_text(r) for r in child if r.tag == _R)
+    return "".join(parts)
+
+
+def _r_text(r: _Element) -> str:
+    """python-docx's ``CT_R.text``: text, tabs, breaks and no-break hyphens as its elements say."""
+    return "".join(str(e) for e in r if e.tag in _RUN_TEXT)
