@@ -29,9 +29,9 @@ from robot.decide import Decision, Facts, decide
 from robot.outbox import Thread, enqueue
 from robot.answers import completed_report
 from robot.parsing import read_attachments, read_body, read_mail
-from robot.periods import Period, pick_period
+from robot.periods import Period
 from robot.relevance import keyword_pattern, names_report, reads_as_report
-from robot.report_filing import filing_of
+from robot.report_filing import filing_of, report_period
 from robot.routing import route
 from robot.replies import (
     Reply,
@@ -475,14 +475,9 @@ def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
                 report: ParsedReport | None) -> Period:
     """The period of a report, in ``config``'s programme: its own words first, then the subject,
     then the received date."""
-    filed = queries.filed_periods(session, config.mailbox.address, unit.code, config.programme_id)
-    hints = [report.period_hint if report else None, intake.mail.subject]
-    titles = [report.title] if report and report.title else []
-    period = pick_period(config, intake.received_at, [h for h in hints if h], filed, titles)
-    if period is None:
+    period, unnamed = report_period(config, session, unit, report, intake.received_at, intake.mail.subject)
+    if unnamed:
         intake.notes.append("named period does not exist; picked from the received date")
-        period = pick_period(config, intake.received_at, [], filed)
-    assert period is not None, "config has no report periods"
     return period
 
 

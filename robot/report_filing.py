@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlmodel import Session
+
 from parsers.report import ParsedReport
-from robot.config import Unit
-from robot.periods import Period
+from robot.config import Config, Unit
+from robot.periods import Period, pick_period
 from robot.validate import Validation
+from store import queries
 from store.db import to_db_time
 from store.filing import Figure, Filing
+
+
+def report_period(config: Config, session: Session, unit: Unit, report: ParsedReport | None,
+                  received_at: dt.datetime, named_in: str) -> tuple[Period, bool]:
+    """The period of a unit's report in ``config``'s programme: the report's own words first, then
+    ``named_in`` (the subject, a file name), then the received date; and whether a period it
+    names does not exist (then the received date chose)."""
+    filed = queries.filed_periods(session, config.mailbox.address, unit.code, config.programme_id)
+    hints = [hint for hint in (report.period_hint if report else None, named_in) if hint]
+    titles = [report.title] if report and report.title else []
+    period = pick_period(config, received_at, hints, filed, titles)
+    if period is not None:
+        return period, False
+    period = pick_period(config, received_at, [], filed)
+    assert period is not None, "config has no report periods"
+    return period, True
 
 
 def filing_of(unit: Unit, report: ParsedReport, period: Period, check: Validation,

@@ -10,16 +10,16 @@ from sqlalchemy.engine import Engine
 
 from mailer.incoming import Attachment
 from robot.archive import archive_raw
-from robot.config import Config, Unit
+from robot.config import Config
 from robot.parsing import read_attachments
-from robot.periods import Period, pick_period
+from robot.periods import Period
+from robot.report_filing import report_period
 from robot.routing import route
 from robot.staff.corrections import Corrected, correct
 from robot.staff.excusals import Refused, excuse, undo
 from robot.staff.filing_for import FiledFor, file_for
-from robot.staff.lookup import find_period, find_unit
+from robot.staff.lookup import find_period, required_unit
 from robot.validate import validate
-from store import queries
 from store import staff as store
 from store.db import session as open_session
 from store.db import to_db_time
@@ -29,13 +29,7 @@ from store.tables import Excusal, Message, Submission
 def excuse_by_admin(config: Config, engine: Engine, unit_text: str, period_id: str, reason: str, by: str,
                     now: dt.datetime) -> tuple[Excusal, bool]:
     """Excuse the unit for the period; (the excusal, whether it is new). Audited as ``cli:<by>``."""
-    unit = find_unit(config, unit_text)
-    if unit is None:
-        raise Refused(f"Không tìm thấy đơn vị “{unit_text}” (ghi mã đơn vị hoặc tên đơn vị).")
-    found = find_period(config, (period_id,))
-    period = found[1] if found else None
-    if period is None:
-        raise Refused(f"Không có kỳ báo cáo “{period_id}” (ví dụ annual-{now.year}).")
+    unit, period = required_unit(config, unit_text), _period(config, period_id, now)
     with open_session(engine) as session:
         row, new = excuse(config, session, unit, period, reason, by, now, None)
         store.record_action(session, config.mailbox.address, f"cli:{by}", "excuse",
@@ -60,7 +54,7 @@ def correct_by_admin(config: Config, engine: Engine, unit_text: str, period_id: 
                      pairs: list[tuple[str, str]], reason: str, by: str, now: dt.datetime) -> tuple[int, Corrected]:
     """Correct figures of the unit's current report (of ``period_id``, else its latest); the
     unit is told. (the staff action number, what was done)."""
-    unit = _unit(config, unit_text)
+    unit = required_unit(config, unit_text)
     period = _period(config, period_id, now) if period_id else None
     with open_session(engine) as session:
         action = store.record_action(session, config.mailbox.address, f"cli:{by}", "correct", {}, now, None)
@@ -77,7 +71,7 @@ def file_for_by_admin(config: Config, engine: Engine, unit_text: str, path: Path
                       received_at: dt.datetime | None = None, period_id: str | None = None) -> tuple[int, Submission]:
     """File a report file (a paper report typed in, a file sent through Zalo) as the unit's next
     version; the file is archived first, the unit acknowledged. (the staff action number, the version)."""
-    unit = _unit(config, unit_text)
+    unit = required_unit(config, unit_text)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -98,10 +92,7 @@ def file_for_by_admin(config: Config, engine: Engine, unit_text: str, path: Path
         if period_id:
             period = _period(view, period_id, now)
         else:
-            filed = queries.filed_periods(session, mailbox, unit.code, view.programme_id)
-            period = pick_period(view, received, [t for t in (report.period_hint, path.name) if t], filed,
-                                 [report.title] if report.title else [])
-        assert period is not None, "a programme has periods"
+            period, _ = report_period(view, session, unit, report, received, path.name)
         action = store.record_action(session, mailbox, f"cli:{by}", "file-for", {}, now, None)
         message = Message(mailbox=mailbox, folder="cli", uidvalidity=0, uid=action.id, sha256=digest,
                           archive_path=str(archived), sender=f"cli:{by}", subject=f"robot file-for {unit.code} {path.name}",
@@ -118,13 +109,6 @@ def file_for_by_admin(config: Config, engine: Engine, unit_text: str, path: Path
         session.add(action)
         session.commit()
         return action.id, submission
-
-
-def _unit(config: Config, text: str) -> Unit:
-    unit = find_unit(config, text)
-    if unit is None:
-        raise Refused(f"Không tìm thấy đơn vị “{text}” (ghi mã đơn vị hoặc tên đơn vị).")
-    return unit
 
 
 def _period(config: Config, period_id: str, now: dt.datetime) -> Period:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from parsers.labels import fold
 from robot.config import Config, Unit
 from robot.periods import Period, period_by_id
+from robot.staff.excusals import Refused
 from robot.units import unit_named
 
 
@@ -23,6 +24,14 @@ def find_unit(config: Config, text: str) -> Unit | None:
         return None
     matches = [u for u in config.units if f" {wanted} " in f" {' '.join(fold(u.name).split())} "]
     return matches[0] if len(matches) == 1 else None
+
+
+def required_unit(config: Config, text: str) -> Unit:
+    """The unit ``text`` names, or the command is refused saying it found none."""
+    unit = find_unit(config, text)
+    if unit is None:
+        raise Refused(f"Không tìm thấy đơn vị “{text}” (ghi mã đơn vị hoặc tên đơn vị).")
+    return unit
 
 
 def find_period(config: Config, words: tuple[str, ...]) -> tuple[int, Period] | None:

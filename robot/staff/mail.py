@@ -23,7 +23,7 @@ from robot.staff.corrections import correct, split_changes, undo_version
 from robot.staff.excusals import Refused, excuse, undo
 from robot.staff.accepting import accept_by_mail
 from robot.staff.filing_for import FiledFor, file_for
-from robot.staff.lookup import find_period, find_unit
+from robot.staff.lookup import find_period, find_unit, required_unit
 from robot.staff.reminding import remind_command
 from robot.staff.situation import situation_answer
 from store import staff as store
@@ -73,9 +73,7 @@ def _answer(config: Config, session: Session, member: StaffMember, command: Comm
     if command.action == "situation":
         return situation_answer(config, session.get_bind(), now, words, args)
     if command.action == "unit":
-        unit = find_unit(config, " ".join(words))
-        if unit is None:
-            raise Refused(f"Không tìm thấy đơn vị “{' '.join(words)}” (ghi mã đơn vị hoặc tên đơn vị).")
+        unit = required_unit(config, " ".join(words))
         args["unit"] = unit.code
         return answers.unit_answer(config, session, member, unit)
     if command.action == "excuse":
@@ -101,9 +99,7 @@ def _excuse(config: Config, session: Session, member: StaffMember, words: tuple[
         raise Refused("Lệnh “Miễn” cần mã kỳ báo cáo sau tên đơn vị, ví dụ: "
                       f"Miễn {config.units[0].code} annual-{now.year} <lý do>.")
     index, period = found
-    unit = find_unit(config, " ".join(words[:index]))
-    if unit is None:
-        raise Refused(f"Không tìm thấy đơn vị “{' '.join(words[:index])}” (ghi mã đơn vị hoặc tên đơn vị).")
+    unit = required_unit(config, " ".join(words[:index]))
     row, new = excuse(config, session, unit, period, " ".join(words[index + 1:]), member.name, now, message_pk)
     args.update(id=row.id, unit=unit.code, programme=period.programme, period=period.id, reason=row.reason, new=new)
     return answers.excused_answer(config, member, unit, period, row, new, action_id)
@@ -116,9 +112,7 @@ def _correct(config: Config, session: Session, member: StaffMember, words: tuple
         raise Refused("Lệnh “Sửa” cần mã đơn vị rồi các cặp <mã chỉ tiêu>=<giá trị>, ví dụ: "
                       f"Sửa {config.units[0].code} 05=755 nhập nhầm số học sinh.")
     found = find_period(config, named)
-    unit = find_unit(config, " ".join(named[:found[0]] if found else named))
-    if unit is None:
-        raise Refused(f"Không tìm thấy đơn vị “{' '.join(named)}” (ghi mã đơn vị hoặc tên đơn vị).")
+    unit = required_unit(config, " ".join(named[:found[0]] if found else named))
     done = correct(config, session, unit, found[1] if found else None, pairs, " ".join(reason), action_id, now)
     args.update(unit=unit.code, programme=done.period.programme, period=done.period.id,
                 submission=done.submission.id, version=done.submission.version, reason=" ".join(reason),

@@ -25,7 +25,7 @@ from robot.reminders import PlannedReminder, Step, compose_reminder, current_ste
 from robot.staff import answers
 from robot.staff.answers import Answer
 from robot.staff.excusals import Refused
-from robot.staff.lookup import find_unit
+from robot.staff.lookup import required_unit
 from robot.status import StatusRow, default_periods, period_status
 from robot.wording import show_day, show_time
 from store import queries
@@ -162,12 +162,7 @@ def remind_by_admin(config: Config, engine: Engine, names: list[str], by: str, n
                     force: bool = False, views: Sequence[Config] | None = None,
                     dry_run: bool = False) -> list[PeriodReminding]:
     """`robot remind --unit`: the same as the mail command, in its own transaction, audited as ``cli:<by>``."""
-    units = []
-    for name in names:
-        unit = find_unit(config, name)
-        if unit is None:
-            raise Refused(f"Không tìm thấy đơn vị “{name}” (ghi mã đơn vị hoặc tên đơn vị).")
-        units.append(unit)
+    units = [required_unit(config, name) for name in names]
     with open_session(engine) as session:
         action = store.record_action(session, config.mailbox.address, f"cli:{by}", "remind", {}, now, None)
         parts = remind_now(config, session, units, action.id, now, force, views)
@@ -190,7 +185,4 @@ def _named_units(config: Config, words: tuple[str, ...]) -> list[Unit] | None:
     by_code = [config.unit_by_code(word.upper()) for word in words]
     if all(by_code):
         return list({unit.code: unit for unit in by_code}.values())
-    unit = find_unit(config, " ".join(words))
-    if unit is None:
-        raise Refused(f"Không tìm thấy đơn vị “{' '.join(words)}” (ghi mã đơn vị hoặc tên đơn vị).")
-    return [unit]
+    return [required_unit(config, " ".join(words))]
