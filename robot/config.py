@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mailer.settings import ImapSettings, SmtpSettings
+from mailer.settings import ImapSettings, SmtpSettings, read_secret
 from parsers.schema import FieldSpec, Schema
 from robot.config_checks import DEFAULT_PROGRAMME, cross_check, field_code
 from robot.errors import ConfigError
@@ -559,14 +558,7 @@ class Config(_Model):
 
     def _secret(self, env_name: str, file: Path | None) -> str:
         """A password from the environment variable, else from the file (never from config.yaml)."""
-        if env_name and os.environ.get(env_name):
-            return os.environ[env_name]
-        if file is not None:
-            try:
-                return self.path(file).read_text(encoding="utf-8").strip()
-            except OSError:
-                return ""
-        return ""
+        return read_secret(env_name, self.path(file) if file is not None else None)
 
 
 def load_config(path: Path) -> Config:

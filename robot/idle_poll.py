@@ -15,13 +15,15 @@ import datetime as dt
 import hashlib
 import imaplib
 import logging
-import os
 import sqlite3
 import ssl
 import sys
 from pathlib import Path
 
 import yaml
+
+from mailer.settings import read_secret
+from mailer.tls import ssl_context
 
 log = logging.getLogger("robot.poll")
 
@@ -98,7 +100,7 @@ def _position(db: sqlite3.Connection, mailbox: str, folder: str) -> tuple[int, i
 
 def _nothing_new(imap: dict, base: Path, folder: str, uidvalidity: int, last_uid: int) -> bool:
     """Log in, SELECT the folder: the same UIDVALIDITY and UIDNEXT no further than the position."""
-    password = _password(imap, base)
+    password = read_secret(imap.get("password_env") or "", _beside(base, imap.get("password_file")))
     security, host = imap.get("security", "ssl"), imap["host"]
     port, timeout = int(imap.get("port", 993)), float(imap.get("timeout_seconds", 30))
     if security not in ("ssl", "starttls", "none"):
@@ -124,27 +126,16 @@ def _nothing_new(imap: dict, base: Path, folder: str, uidvalidity: int, last_uid
     return typ == "OK" and found_validity == uidvalidity and uidnext is not None and uidnext <= last_uid + 1
 
 
-def _password(imap: dict, base: Path) -> str:
-    """As Config._secret: the environment variable, else the file; never from the YAML."""
-    env_name = imap.get("password_env") or ""
-    if env_name and os.environ.get(env_name):
-        return os.environ[env_name]
-    file = imap.get("password_file")
-    if file:
-        path = Path(file) if Path(file).is_absolute() else base / file
-        return path.read_text(encoding="utf-8").strip()
-    return ""
-
-
 def _context(imap: dict, base: Path) -> ssl.SSLContext:
-    """As mailer.tls.ssl_context; an unverified connection is left to the full poll, which warns."""
+    """The full poll's context; an unverified connection is left to the full poll, which warns."""
     if imap.get("verify_tls", True) is not True:
         raise ValueError("verify_tls off: the full poll logs its warning")
-    context = ssl.create_default_context()
-    ca_file = imap.get("ca_file")
-    if ca_file:
-        context.load_verify_locations(cafile=str(Path(ca_file) if Path(ca_file).is_absolute() else base / ca_file))
-    return context
+    return ssl_context(True, _beside(base, imap.get("ca_file")))
+
+
+def _beside(base: Path, value: str | None) -> Path | None:
+    """A path of config.yaml, relative to its folder (as Config.path)."""
+    return None if not value else Path(value) if Path(value).is_absolute() else base / value
 
 
 def _log_finished() -> None:
