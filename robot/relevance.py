@@ -40,16 +40,20 @@ def names_report(pattern: re.Pattern[str] | None, texts: Iterable[str | None]) -
     return any(text and pattern.search(fold(text)) for text in texts)
 
 
+def figures_held(report: ParsedReport, keys: set[str]) -> int:
+    """How many of these indicators the document gives a figure for. Figures found on a scan but
+    not read for certain still show what the document is."""
+    return (sum(1 for found in report.values.values() if found.value is not None and found.key in keys)
+            + sum(1 for key in report.uncertain if key in keys))
+
+
 def reads_as_report(report: ParsedReport, fields: Sequence[FieldSpec],
                     pattern: re.Pattern[str] | None, mail_names_report: bool, vouched: bool = False) -> bool:
     """Whether a document is this report rather than another document with a few rows alike.
     ``vouched``: a staff member files it as the report; a few of its figures are enough."""
     if report.template_code:
         return True
-    keys = {spec.key for spec in fields}
-    # Figures found on a scan but not read for certain still show what the document is.
-    read = (sum(1 for found in report.values.values() if found.value is not None and found.key in keys)
-            + sum(1 for key in report.uncertain if key in keys))
+    read = figures_held(report, {spec.key for spec in fields})
     if vouched:
         return read >= MIN_FIGURES
     titled_otherwise = bool(report.title) and not names_report(pattern, [report.title])

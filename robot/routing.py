@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from parsers.report import ParsedReport
 from parsers.template_text import TEMPLATE_MARKER
 from robot.config import Config
-from robot.relevance import keyword_pattern, names_report
+from robot.relevance import figures_held, keyword_pattern, names_report
 
 # Two programmes whose shares of indicators found differ by less than this fit "equally".
 SAME_FIT = 0.1
@@ -86,6 +86,4 @@ def _share(view: Config, documents: list[ParsedReport], unit_type: str | None) -
     keys = {spec.key for spec in view.schema().for_unit_type(unit_type)}
     if not keys:
         return 0.0
-    held = [sum(1 for key, found in document.values.items() if key in keys and found.value is not None)
-            + sum(1 for key in document.uncertain if key in keys) for document in documents]
-    return max(held, default=0) / len(keys)
+    return max((figures_held(document, keys) for document in documents), default=0) / len(keys)
