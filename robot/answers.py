@@ -17,6 +17,7 @@ from parsers.report import FoundValue, ParsedReport
 from robot.config import Config, Unit
 from robot.parsing import read_answers_in_body
 from robot.periods import Period, period_by_id
+from robot.report_filing import stored_report
 from store import queries
 
 
@@ -46,8 +47,6 @@ def completed_report(config: Config, session: Session, unit: Unit, mail: Incomin
     answers: dict[str, FoundValue] = read_answers_in_body(view, mail)
     if period is None or current is None or not answers:
         return None
-    report = ParsedReport(filename=f"{current.filename} + (trả lời trong thư)")
-    for stored in queries.values_of(session, [current.id])[current.id]:
-        report.values[stored.key] = FoundValue(stored.key, stored.raw, stored.value, stored.source, stored.error)
+    report = stored_report(session, current, f"{current.filename} + (trả lời trong thư)")
     report.values.update(answers)
     return Completed(view, period, report, tuple(sorted(answers)))

@@ -6,13 +6,22 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from parsers.report import ParsedReport
+from parsers.report import FoundValue, ParsedReport
 from robot.config import Config, Unit
 from robot.periods import Period, pick_period
 from robot.validate import Validation
 from store import queries
 from store.db import to_db_time
 from store.filing import Figure, Filing
+from store.tables import Submission
+
+
+def stored_report(session: Session, submission: Submission, filename: str) -> ParsedReport:
+    """A filed version as a report again (its figures as they were read), to build the next one on."""
+    report = ParsedReport(filename=filename)
+    for stored in queries.values_of(session, [submission.id])[submission.id]:
+        report.values[stored.key] = FoundValue(stored.key, stored.raw, stored.value, stored.source, stored.error)
+    return report
 
 
 def report_period(config: Config, session: Session, unit: Unit, report: ParsedReport | None,

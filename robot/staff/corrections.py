@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from parsers.report import FoundValue, ParsedReport
+from parsers.report import FoundValue
 from parsers.values import parse_value
 from robot.config import Config, Unit
 from robot.outbox import Thread, enqueue
 from robot.periods import Period, period_of
-from robot.report_filing import filing_of
+from robot.report_filing import filing_of, stored_report
 from robot.staff.excusals import Refused
 from robot.templating import text_templates
 from robot.validate import validate
@@ -67,9 +67,7 @@ def correct(config: Config, session: Session, unit: Unit, period: Period | None,
     view = config.programme(current.programme)
     assert period is not None and view is not None
     specs = {spec.code: spec for spec in view.schema().for_unit_type(unit.type)}
-    report = ParsedReport(filename=current.filename)
-    for stored in queries.values_of(session, [current.id])[current.id]:
-        report.values[stored.key] = FoundValue(stored.key, stored.raw, stored.value, stored.source, stored.error)
+    report = stored_report(session, current, current.filename)
     changes = []
     for code, raw in pairs:
         spec = specs.get(code)
