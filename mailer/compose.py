@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.policy
 import email.utils
 from dataclasses import dataclass, field
 from email.header import Header
@@ -12,6 +11,7 @@ from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy
 
 from mailer.incoming import Attachment
+from mailer.policies import HEADERS, READ_POLICY
 
 _ADDRESS_HEADERS = {"from", "to", "cc", "reply-to"}
 
@@ -60,7 +60,7 @@ class _SmtpPolicy(EmailPolicy):
 
 
 # Also for anyone building mail to feed the robot (the demo, tests): the stdlib folder is buggy.
-SMTP_POLICY = _SmtpPolicy(linesep="\r\n", cte_type="7bit")
+SMTP_POLICY = _SmtpPolicy(linesep="\r\n", cte_type="7bit", header_factory=HEADERS)
 
 
 @dataclass(kw_only=True)
@@ -127,5 +127,5 @@ def compose(mail: OutgoingMail, domain: str) -> bytes:
 
 def message_id_of(raw: bytes) -> str:
     """The Message-ID of raw message bytes ("" when it has none), reading the headers only."""
-    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+    headers = BytesHeaderParser(policy=READ_POLICY).parsebytes(raw)
     return str(headers.get("Message-ID", "")).strip()

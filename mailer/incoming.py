@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import email.message
-import email.policy
 import email.utils
 import logging
 import mimetypes
@@ -25,6 +24,7 @@ from tnefparse import TNEF
 from mailer.charsets import decode, decode_undeclared
 from mailer.encoded_words import decode_encoded_words
 from mailer.html_text import html_to_text
+from mailer.policies import READ_POLICY
 from mailer.quotes import OwnText, own_html_text, own_plain_text
 from mailer.text import nfc
 
@@ -75,7 +75,7 @@ class IncomingMail:
 
 def read_message(raw: bytes) -> IncomingMail:
     """Parse raw RFC 822 bytes into an IncomingMail; never raises, whatever the bytes."""
-    message = BytesParser(policy=email.policy.default).parsebytes(raw)
+    message = BytesParser(policy=READ_POLICY).parsebytes(raw)
     sender_name, sender = _first_address(message, "From")
     _, reply_to = _first_address(message, "Reply-To")
     return_path = header_text(message, "Return-Path") if "Return-Path" in message else None
@@ -232,7 +232,7 @@ def _forwarded_messages(part: email.message.Message) -> list[email.message.Messa
         data = base64.b64decode(encoded) if encoding == "base64" else quopri.decodestring(encoded)
     except binascii.Error:
         return []
-    return [BytesParser(policy=email.policy.default).parsebytes(data)]
+    return [BytesParser(policy=READ_POLICY).parsebytes(data)]
 
 
 def _filename(part: email.message.Message) -> str:

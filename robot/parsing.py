@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import email.policy
 import functools
 import logging
 import multiprocessing
@@ -33,6 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from mailer.incoming import Attachment, IncomingMail, read_message
+from mailer.policies import READ_POLICY
 from parsers.limits import ParseLimits
 from parsers.report import FoundValue, ParsedReport, ParseError
 from parsers.schema import Schema
@@ -105,7 +105,7 @@ def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, list[tuple[str,
 
 
 def _part_filename(header: bytes) -> str | None:
-    part = email.message_from_bytes(header + b"\r\n\r\n", policy=email.policy.default)
+    part = email.message_from_bytes(header + b"\r\n\r\n", policy=READ_POLICY)
     return part.get_filename() or part.get_param("name")
 
 
@@ -122,6 +122,8 @@ class ParseWorker:
         self._conn: Connection | None = None
         # interrupt() comes from another thread (the daemon's signal handler) than parse().
         self._guard = threading.RLock()
+        # One file at a time through the pipe: a poll's reader threads take turns.
+        self._turn = threading.Lock()
         self._interrupted = False
         self.peak_rss_mib = 0  # the largest peak RSS any worker reported
 
@@ -131,6 +133,11 @@ class ParseWorker:
 
         Raises StopRequested when ``interrupt`` was called: no answer is used while stopping.
         """
+        with self._turn:
+            return self._exchange(filename, data, schema, limits, timeout)
+
+    def _exchange(self, filename: str, data: bytes, schema: Schema, limits: ParseLimits,
+                  timeout: float) -> list[ParsedReport]:
         conn = self._start()
         try:
             conn.send((filename, data, schema, limits))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STUCK_ALERT_AFTER = dt.timedelta(hours=1)  # staff are told about a message stuck this long
+# Messages read (archived, parsed) ahead of the one being recorded: while one reader waits for
+# the parse worker, the other archives and reads the next mail's MIME.
+READ_AHEAD = 2
 
 
 @dataclass
@@ -118,29 +121,32 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
     """Process messages in UID order until done, told to stop, or stopped by a passing failure;
     the UIDs recorded. One bad message never stops the others.
 
-    Two cores at work: while a message is decided and recorded here, the next one is read (its
-    files parsed in the parse worker) on a reader thread. Messages are still recorded, and
+    Two cores at work: while a message is decided and recorded here, the next ones are read (their
+    files parsed in the parse worker, one file at a time) on reader threads. Messages are still recorded, and
     answered, in UID order, each in its own transaction, so crash safety is as before.
     """
     from robot.intake import read
 
     start = len(result.taken)
     unfetchable: UnfetchableMessage | None = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader") as reader:
-        pending: tuple[RawMail, Future[Intake]] | None = None
+    with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="reader") as reader:
+        pending: deque[tuple[RawMail, Future[Intake]]] = deque()
+        stopped = False
         try:
             for raw in messages:
-                following = (raw, reader.submit(read, config, raw, mode))
-                if pending is not None and not _take_one(config, engine, *pending, mailbox, now, mode,
-                                                         result, should_stop):
-                    pending = None
+                pending.append((raw, reader.submit(read, config, raw, mode)))
+                if len(pending) > READ_AHEAD and not _take_one(config, engine, *pending.popleft(), mailbox, now,
+                                                               mode, result, should_stop):
+                    stopped = True
                     break
-                pending = following
         except UnfetchableMessage as exc:  # the messages before it are still taken in
             unfetchable = exc
-        if pending is not None and not _take_one(config, engine, *pending, mailbox, now, mode, result,
-                                                 should_stop):
+        while pending and not stopped:
+            stopped = not _take_one(config, engine, *pending.popleft(), mailbox, now, mode, result, should_stop)
+        if stopped:
             unfetchable = None  # stopped before it: the poll ends there
+            for _, reading in pending:  # read ahead, archived, not recorded: read again next time
+                reading.cancel()
     if unfetchable is not None:
         placeholder = RawMail(folder=config.imap_settings().folder, uid=unfetchable.uid,
                               uidvalidity=unfetchable.uidvalidity,
