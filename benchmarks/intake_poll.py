@@ -53,6 +53,7 @@ from tests.servers import DovecotServer, SmtpServer, TestCertificate  # noqa: E4
 NO_CAPS = {"replies": {"per_address_per_day": 1_000_000, "per_hour": 1_000_000, "retry_base_seconds": 1}}
 _PEAK = re.compile(r"poll finished: .* peak RSS (\d+) MiB")
 _WORKER_PEAK = re.compile(r"parse worker peak RSS (\d+) MiB")
+_CPU = re.compile(r"poll finished: .* CPU ([\d.]+) s")
 
 
 class Bench:
@@ -134,6 +135,9 @@ def intake(bench: Bench, reports: int) -> None:
     print(f"  floor (imap-tools fetch + load): {floor:6.1f} s  {1000 * floor / reports:5.1f} ms/message")
     print(f"  ratio:                           {seconds / floor:6.2f}x  (goal <= 1.5x)")
     print(f"  peak RSS of the poll: {_peak(log)} MiB, parse worker: {_worker_peak(log)} MiB")
+    cpu = float(_CPU.findall(log)[-1])
+    print(f"  CPU of the robot's process (its threads, not the parse worker): {cpu:.1f} s, "
+          f"{1000 * cpu / reports:.1f} ms/message")
 
 
 def fill_maildir(dovecot: DovecotServer, count: int) -> None:

@@ -1,4 +1,4 @@
-"""What is checked, and mended, before calamine reads an .ods or .xlsb workbook.
+"""What is checked, and mended, before calamine reads an .ods, .xlsb or .xlsx workbook.
 
 calamine holds each sheet as one dense grid from its first to its last filled cell, built in
 full when the workbook opens, and a Rust allocation failure aborts the process instead of
@@ -7,19 +7,23 @@ far larger than any report is refused (the row, column and cell limits are appli
 the reader, as for .xlsx). calamine also skips the "short" cell records of .xlsb (a cell
 without its column, meaning the previous cell's plus one), which Excel never writes but
 SheetJS-based exporters write for every cell after the first of a row; they are rewritten
-into the full records so that no figure silently disappears.
+into the full records so that no figure silently disappears. An .xlsx is given to calamine
+only when it reads the same as with openpyxl (no legacy font, no error cells, every cell placed
+by its reference) and within the grid size; any other is read by openpyxl.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
 
 from lxml import etree
 
+from parsers.legacy_fonts import legacy_font
 from parsers.limits import refuse_dtd
 from parsers.report import ParseError
 
@@ -37,6 +41,13 @@ _FULL_CELLS = range(0x01, 0x0C)  # BrtCellBlank .. BrtFmlaError: column, then st
 _SHORT_CELLS = range(0x0C, 0x13)  # BrtShortBlank .. BrtShortIsst: style only
 _BLANKS = (0x01, 0x0C)
 _SHORT_TO_FULL = 0x0C - 0x01  # BrtShortBlank -> BrtCellBlank, …, BrtShortIsst -> BrtCellIsst
+
+# An .xlsx sheet larger than this is streamed by openpyxl, row by row, within the row limit.
+MAX_SCANNED_SHEET_BYTES = 4 * 1024 * 1024
+_XLSX_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_XLSX_PLACED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_XLSX_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"')
+_XLSX_FONT_NAME = re.compile(rb'<(?:\w+:)?name\s+val="([^"]*)"')
 
 
 def check_ods(archive: zipfile.ZipFile) -> None:
@@ -184,3 +195,46 @@ def _record_header(kind: int, size: int) -> bytes:
 def _check_grid(cells: int) -> None:
     if cells > MAX_GRID_CELLS:
         raise ParseError("limits", f"the sheets span {cells} cells, more than {MAX_GRID_CELLS}")
+
+
+def calamine_reads_xlsx(archive: zipfile.ZipFile) -> bool:
+    """Whether calamine reads this .xlsx as openpyxl would, and safely.
+
+    openpyxl is needed for a workbook with an old Vietnamese font (each cell's font decides how
+    its text is converted), and for error cells (openpyxl reads "#DIV/0!", which the sender is
+    then told about; calamine reads nothing). A sheet whose cells lack their reference, or that
+    is too large to scan here, is streamed by openpyxl within the row limit.
+    """
+    try:
+        names = archive.namelist()
+        for name in names:
+            if name.startswith("xl/") and name.endswith("styles.xml"):
+                fonts = _XLSX_FONT_NAME.findall(archive.read(name))
+                if any(legacy_font(font.decode("utf-8", errors="replace")) for font in fonts):
+                    return False
+        grids = 0
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            if info.file_size > MAX_SCANNED_SHEET_BYTES:
+                return False
+            sheet = archive.read(info)
+            placed = _XLSX_PLACED_CELL.findall(sheet)
+            if len(placed) != len(_XLSX_CELL.findall(sheet)) or _XLSX_ERROR_CELL.search(sheet):
+                return False
+            if placed:
+                rows = max(int(row) for _, row in placed)
+                columns = max(_column_number(letters) for letters, _ in placed)
+                grids += rows * columns
+                if grids > MAX_GRID_CELLS:
+                    return False
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        return False  # openpyxl meets the same damage and names it
+    return True
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number

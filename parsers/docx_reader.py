@@ -6,15 +6,15 @@ font each run is drawn in (its own, its character style's, its paragraph style's
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-import docx
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
+from parsers.docx_package import read_package
 from parsers.hints import HintFinder
 from parsers.labels import normalize
 from parsers.legacy_fonts import LegacyFont, decode, legacy_font
@@ -39,10 +39,12 @@ _THEME_FONT = ""  # a theme font (Calibri, Cambria …) is never a legacy one
 class _Fonts:
     """The font each run is drawn in, resolved as far as a legacy encoding can be named."""
 
-    def __init__(self, document: docx.document.Document) -> None:
-        styles = document.styles.element
-        self._styles = {s.get(qn("w:styleId")): s for s in styles.iterfind(qn("w:style"))}
+    def __init__(self, body: _Element, styles: _Element | None) -> None:
         self._resolved: dict[str | None, str | None] = {}
+        self.any_legacy = styles is not None  # read_package gives the styles only when a legacy font may be in use
+        if styles is None:
+            return
+        self._styles = {s.get(qn("w:styleId")): s for s in styles.iterfind(qn("w:style"))}
         defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
         self._default = _named(defaults.find(qn("w:rFonts"))) if defaults is not None else None
         self._default_paragraph = next(
@@ -50,7 +52,7 @@ class _Fonts:
              if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")),
             None,
         )
-        named = {_named(element) for element in document.element.body.iter(qn("w:rFonts"))}
+        named = {_named(element) for element in body.iter(qn("w:rFonts"))}
         named |= {_named(element) for element in styles.iter(qn("w:rFonts"))}
         self.any_legacy = any(legacy_font(name) for name in named)
 
@@ -127,18 +129,19 @@ def read_docx(
     limits = limits or ParseLimits()
     with open_zip(data, limits) as archive:
         has_pictures = any(name.startswith("word/media/") for name in archive.namelist())
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors …
-        raise ParseError("corrupt", f"not a readable Word document ({type(exc).__name__}: {exc})") from None
-    walk = _Walk(GridReader(schema.fields, HintFinder()), limits, _Fonts(document))
-    walk.reader.hints.template_code = marker_in(document.core_properties.keywords)
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            if not _paragraph(walk, block):
+        try:
+            package = read_package(archive)
+        except Exception as exc:  # KeyError, ValueError, lxml errors, zip errors …
+            raise ParseError("corrupt", f"not a readable Word document ({type(exc).__name__}: {exc})") from None
+    walk = _Walk(GridReader(schema.fields, HintFinder()), limits, _Fonts(package.body, package.styles))
+    walk.reader.hints.template_code = marker_in(package.keywords)
+    # The body's paragraphs and tables in order, as python-docx's iter_inner_content() gives them.
+    for element in package.body.inner_content_elements:
+        if isinstance(element, CT_P):
+            if not _paragraph(walk, Paragraph(element, None)):
                 break
         else:
-            _table(walk, block)
+            _table(walk, Table(element, None))
     if not walk.text_seen and has_pictures:
         raise ParseError("scanned", "the document holds pictures but no text")
     return assemble(filename, walk.grids, walk.lines, walk.reader)

@@ -1,17 +1,22 @@
 """Excel reports (.xlsx, .xlsm): every visible sheet read as a grid of cells, within limits.
 
-Text in a cell whose font is an old Vietnamese one (".VnTime", "VNI-Times") is converted first.
+Most workbooks are read by calamine (parsers.calamine_reader), five times faster; openpyxl reads
+those calamine would read differently: text in a cell whose font is an old Vietnamese one
+(".VnTime", "VNI-Times"), converted by that font; error cells ("#DIV/0!"); very large sheets,
+streamed within the row limit.
 """
 
 from __future__ import annotations
 
 import io
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import openpyxl
+from lxml import etree
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.reader import excel as openpyxl_excel
 from openpyxl.utils import get_column_letter
@@ -20,6 +25,8 @@ from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.functions import iterparse
 
+from parsers.calamine_guard import calamine_reads_xlsx
+from parsers.calamine_reader import read_plain_xlsx
 from parsers.hints import HintFinder
 from parsers.legacy_fonts import decode, legacy_font
 from parsers.limits import ParseLimits, open_zip
@@ -29,17 +36,36 @@ from parsers.tables import Cell, GridReader, assemble, is_instructions_sheet
 from parsers.template_text import marker_in
 from parsers.values import CellValue
 
+_KEYWORDS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"
+
+
 def read_xlsx(
     data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
 ) -> ParsedReport:
     """Read an Excel report: indicator rows on any sheet, the unit and period hints."""
     limits = limits or ParseLimits()
-    open_zip(data, limits).close()
+    with open_zip(data, limits) as archive:
+        if calamine_reads_xlsx(archive):
+            return read_plain_xlsx(data, schema, limits, filename, _keywords(archive))
     reader = GridReader(schema.fields, HintFinder())
     sheets, keywords = _sheets(data, limits, reader.warnings)
     reader.hints.template_code = marker_in(keywords)
     grids = [reader.read(rows) for rows in sheets]
     return assemble(filename, grids, [], reader)
+
+
+def _keywords(archive: zipfile.ZipFile) -> str | None:
+    """The workbook's keywords (File > Properties), where the robot's template carries its code."""
+    try:
+        core = archive.read("docProps/core.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        return None
+    try:
+        root = etree.fromstring(core, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    found = root.find(_KEYWORDS)
+    return "".join(found.itertext()) if found is not None else None
 
 
 def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> tuple[list[list[list[Cell]]], str | None]:

@@ -26,8 +26,8 @@ def archive_raw(archive_dir: Path, raw: bytes) -> tuple[Path, str]:
     if path.exists():
         return path, digest
     # Raw mail is personal data: every level is owner-only (mkdir's mode covers only the leaf).
-    if not archive_dir.exists():
-        archive_dir.mkdir(parents=True, mode=0o700)
+    # exist_ok: a poll archives the mails it reads ahead on two threads at once.
+    archive_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     for level in (folder.parent, folder):
         level.mkdir(exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-")

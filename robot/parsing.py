@@ -246,12 +246,18 @@ def _serve(conn: Connection) -> None:
         conn.send((*answer, peak_rss_mib()))
 
 
-@functools.cache
+_SHARED: list[ParseWorker] = []
+_SHARED_LOCK = threading.Lock()
+
+
 def shared_worker() -> ParseWorker:
-    """The process's parse worker, started on first use and stopped at exit."""
-    worker = ParseWorker()
-    atexit.register(worker.stop)
-    return worker
+    """The process's parse worker, started on first use and stopped at exit (one, whichever of a
+    poll's reader threads asks first)."""
+    with _SHARED_LOCK:
+        if not _SHARED:
+            _SHARED.append(ParseWorker())
+            atexit.register(_SHARED[0].stop)
+        return _SHARED[0]
 
 
 def read_attachments(

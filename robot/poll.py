@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -102,8 +103,8 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
         raise
     if not dry_run:
         result.flushed = flush(config, engine, now())
-    log.info("poll finished: %d messages, %d replies sent, peak RSS %d MiB",
-             result.processed, result.flushed.sent, peak_rss_mib())
+    log.info("poll finished: %d messages, %d replies sent, peak RSS %d MiB, CPU %.1f s",
+             result.processed, result.flushed.sent, peak_rss_mib(), time.process_time())
     return result
 
 
