@@ -328,7 +328,8 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
         foreign_reports=bool(intake.foreign),
         files=len(_files(mail)),
         unreadable_files=len(intake.unreadable),
-        answered_today=bool(mail.sender) and queries.answered_since(
+        # Asked only about a stranger: the unknown-sender answer is the only one it limits.
+        answered_today=unit is None and bool(mail.sender) and queries.answered_since(
             session, mailbox, ("unknown-sender",), to_db_time(now - dt.timedelta(days=1)), mail.sender),
         unknown_sender_policy=config.replies.unknown_sender,
         staff_command=intake.staff is not None,

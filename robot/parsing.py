@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import email
 import functools
 import logging
 import multiprocessing

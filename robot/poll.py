@@ -42,6 +42,7 @@ STUCK_ALERT_AFTER = dt.timedelta(hours=1)  # staff are told about a message stuc
 # Messages read (archived, parsed) ahead of the one being recorded: while one reader waits for
 # the parse worker, the other archives and reads the next mail's MIME.
 READ_AHEAD = 2
+READ_AHEAD_BYTES = 8 * 1024 * 1024  # past this, the mails read ahead are recorded first
 
 
 @dataclass
@@ -122,9 +123,10 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
     """Process messages in UID order until done, told to stop, or stopped by a passing failure;
     the UIDs recorded. One bad message never stops the others.
 
-    Two cores at work: while a message is decided and recorded here, the next ones are read (their
-    files parsed in the parse worker, one file at a time) on reader threads. Messages are still recorded, and
-    answered, in UID order, each in its own transaction, so crash safety is as before.
+    Two cores at work: while a message is decided and recorded here, the next ones (up to
+    READ_AHEAD, fewer when they are large) are read on reader threads, their files parsed in the
+    parse worker one at a time. Messages are still recorded, and answered, in UID order, each in
+    its own transaction, so crash safety is as before.
     """
     from robot.intake import read
 
@@ -136,9 +138,10 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
         try:
             for raw in messages:
                 pending.append((raw, reader.submit(read, config, raw, mode)))
-                if len(pending) > READ_AHEAD and not _take_one(config, engine, *pending.popleft(), mailbox, now,
-                                                               mode, result, should_stop):
-                    stopped = True
+                while not stopped and (len(pending) > READ_AHEAD or _too_large(pending)):
+                    stopped = not _take_one(config, engine, *pending.popleft(), mailbox, now, mode, result,
+                                            should_stop)
+                if stopped:
                     break
         except UnfetchableMessage as exc:  # the messages before it are still taken in
             unfetchable = exc
@@ -157,6 +160,11 @@ def take_in(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox
         else:
             result.outcomes["quarantined"] += 1
     return [outcome.uid for outcome in result.taken[start:]]
+
+
+def _too_large(pending: deque[tuple[RawMail, Future[Intake]]]) -> bool:
+    """Several large mails are not read at once: each read holds a few copies of its mail."""
+    return len(pending) > 1 and sum(len(raw.raw) for raw, _ in pending) > READ_AHEAD_BYTES
 
 
 def _take_one(config: Config, engine: Engine, raw: RawMail, reading: Future[Intake], mailbox: str,

@@ -16,7 +16,7 @@ from robot.templating import text_templates
 from robot.wording import show_time
 from store import staff as store
 from store.db import from_db_time
-from store.tables import Excusal, StaffAction, Submission
+from store.tables import Excusal, Message, StaffAction, Submission
 
 ROLE_NAMES = {"viewer": "xem (viewer)", "editor": "xem và sửa đổi (editor)"}
 STATE_WORDS = {"complete": "đầy đủ", "incomplete": "chưa đủ", "unverified": "chưa xác thực người gửi"}
