@@ -21,6 +21,15 @@ class CachingHeaderRegistry(HeaderRegistry):
     def __init__(self) -> None:
         super().__init__()
         self._parsed: dict[tuple[str, str], BaseHeader] = {}
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        # The stdlib builds a new class for every header it parses; one per header name will do.
+        key = name.lower()
+        header_class = self._classes.get(key)
+        if header_class is None:
+            header_class = self._classes[key] = super().__getitem__(name)
+        return header_class
 
     def __call__(self, name: str, value: object) -> BaseHeader:
         if type(value) is not str:  # an Address, a Header, a list of addresses: built each time

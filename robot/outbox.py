@@ -117,6 +117,12 @@ class FlushResult:
     failed: int = 0
     deferred: int = 0  # held back again by a rate cap
 
+    def add(self, other: FlushResult) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.deferred += other.deferred
+
 
 def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) -> FlushResult:
     """Send every due mail of this robot's outbox over one SMTP session.
@@ -126,18 +132,26 @@ def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) ->
     retried later with doubling delays; an unreachable server ends the flush.
     """
     result = FlushResult()
+    with SmtpConnection(config.smtp_settings()) as smtp:
+        send_due(config, engine, smtp, now, result, batch)
+    return result
+
+
+def send_due(config: Config, engine: Engine, smtp: SmtpConnection, now: dt.datetime,
+             result: FlushResult, batch: int = 100) -> bool:
+    """Send what is due now over an open session, counted into ``result``; False when the SMTP
+    server is unreachable (the rest waits for the next flush)."""
     moment = to_db_time(now)
     last_id = 0
-    with SmtpConnection(config.smtp_settings()) as smtp:
-        while True:
-            with open_session(engine) as session:
-                due = queries.due_outbox(session, config.mailbox.address, moment, last_id, batch)
-            for outbox_id in due:
-                if not _send_one(config, engine, smtp, outbox_id, now, result):
-                    return result
-            if len(due) < batch:
-                return result
-            last_id = due[-1]
+    while True:
+        with open_session(engine) as session:
+            due = queries.due_outbox(session, config.mailbox.address, moment, last_id, batch)
+        for outbox_id in due:
+            if not _send_one(config, engine, smtp, outbox_id, now, result):
+                return False
+        if len(due) < batch:
+            return True
+        last_id = due[-1]
 
 
 def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: int,

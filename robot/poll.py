@@ -88,10 +88,10 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
                 # recognised by their content and Message-ID.
                 uids = box.received_between(folder, first_seen.date(), None)
                 messages = (m for m in box.fetch_uids(folder, uids) if m.internaldate >= first_seen)
-                taken_uids = take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
+                taken_uids = _take_in_sending(config, engine, messages, mailbox, now, dry_run, result, should_stop)
             elif state.uidnext is None or state.uidnext > last_uid + 1:
                 messages = box.fetch_new(folder, last_uid, settings.batch_size)
-                taken_uids = take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
+                taken_uids = _take_in_sending(config, engine, messages, mailbox, now, dry_run, result, should_stop)
             if not dry_run:
                 _post_action(config, box, folder, taken_uids)
         if not dry_run:
@@ -100,13 +100,29 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
         result.mailbox_error = str(exc)
         if not dry_run:
             _heartbeat(engine, mailbox, folder, now(), str(exc))
-            result.flushed = flush(config, engine, now())
+            result.flushed.add(flush(config, engine, now()))
         raise
     if not dry_run:
-        result.flushed = flush(config, engine, now())
+        result.flushed.add(flush(config, engine, now()))
     log.info("poll finished: %d messages, %d replies sent, peak RSS %d MiB, CPU %.1f s",
              result.processed, result.flushed.sent, peak_rss_mib(), time.process_time())
     return result
+
+
+def _take_in_sending(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox: str,
+                     now: Callable[[], dt.datetime], dry_run: bool, result: PollResult,
+                     should_stop: Callable[[], bool]) -> list[int]:
+    """take_in, with the replies of the messages already recorded sent meanwhile (robot.sending)."""
+    if dry_run:
+        return take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
+    from robot.sending import Sender
+
+    sender = Sender(config, engine, now)
+    try:
+        with sender:
+            return take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
+    finally:
+        result.flushed.add(sender.result)
 
 
 def _mode(dry_run: bool) -> Mode:
