@@ -25,8 +25,9 @@ _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}
 _CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _KEYWORDS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"
 _BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
-# A font named anywhere in a part (w:rFonts' ascii, hAnsi …): is any an old Vietnamese one?
-_FONT_NAMES = re.compile(rb'\w+:(?:ascii|hAnsi)="([^"]*)"')
+# A font named anywhere in a part (w:rFonts' w:ascii, w:hAnsi): is any an old Vietnamese one? (The
+# leading ":" lets the search skip ahead: a pattern starting with \w+ is ten times slower.)
+_FONT_NAMES = re.compile(rb':(?:ascii|hAnsi)="([^"]*)"')
 _PLAIN = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
