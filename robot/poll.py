@@ -112,7 +112,9 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
 def _take_in_sending(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox: str,
                      now: Callable[[], dt.datetime], dry_run: bool, result: PollResult,
                      should_stop: Callable[[], bool]) -> list[int]:
-    """take_in, with the replies of the messages already recorded sent meanwhile (robot.sending)."""
+    """take_in, with the replies of the messages already recorded sent meanwhile (robot.sending);
+    the replies left when the last message is recorded are shared by this thread and the sender
+    (each mail is taken by one of them), so their SMTP conversations overlap."""
     if dry_run:
         return take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
     from robot.sending import Sender
@@ -120,7 +122,9 @@ def _take_in_sending(config: Config, engine: Engine, messages: Iterable[RawMail]
     sender = Sender(config, engine, now)
     try:
         with sender:
-            return take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
+            taken = take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
+            result.flushed.add(flush(config, engine, now()))
+        return taken
     finally:
         result.flushed.add(sender.result)
 
