@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mailer.settings import ImapSettings, SmtpSettings, read_secret
+from mailer.passwords import read_secret
+from mailer.settings import ImapSettings, SmtpSettings
 from parsers.schema import FieldSpec, Schema
 from robot.config_checks import DEFAULT_PROGRAMME, cross_check, field_code
 from robot.errors import ConfigError

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from mailer.settings import read_secret
+from mailer.passwords import read_secret
 from mailer.tls import ssl_context
 
 log = logging.getLogger("robot.poll")
