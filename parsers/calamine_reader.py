@@ -38,7 +38,7 @@ def read_ods(
     limits = limits or ParseLimits()
     with open_zip(data, limits) as archive:
         check_ods(archive)
-    return _read(data, schema, limits, filename)
+    return read_workbook(data, schema, limits, filename)
 
 
 def read_xlsb(
@@ -48,18 +48,13 @@ def read_xlsb(
     limits = limits or ParseLimits()
     with open_zip(data, limits) as archive:
         data = repair_xlsb(archive, data)
-    return _read(data, schema, limits, filename)
+    return read_workbook(data, schema, limits, filename)
 
 
-def read_plain_xlsx(data: bytes, schema: Schema, limits: ParseLimits, filename: str,
-                    keywords: str | None) -> ParsedReport:
-    """An .xlsx that calamine_reads_xlsx allowed, its document keywords (the template code) given."""
-    return _read(data, schema, limits, filename, keywords)
-
-
-def _read(data: bytes, schema: Schema, limits: ParseLimits, filename: str,
-          keywords: str | None = None) -> ParsedReport:
-    """Every visible worksheet but an instructions sheet, read as a grid."""
+def read_workbook(data: bytes, schema: Schema, limits: ParseLimits, filename: str,
+                  keywords: str | None = None) -> ParsedReport:
+    """Every visible worksheet but an instructions sheet, read as a grid; ``keywords``: the
+    document's, where an .xlsx made from the robot's template carries its code."""
     reader = GridReader(schema.fields, HintFinder())
     reader.hints.template_code = marker_in(keywords)
     grids = []

@@ -19,11 +19,11 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 from lxml.etree import _Element
 
+from parsers.core_properties import core_keywords
 from parsers.legacy_fonts import legacy_font
 
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_KEYWORDS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"
 _BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 # A font named anywhere in a part (w:rFonts' w:ascii, w:hAnsi): is any an old Vietnamese one? (The
 # leading ":" lets the search skip ahead: a pattern starting with \w+ is ten times slower.)
@@ -58,7 +58,7 @@ def read_package(archive: zipfile.ZipFile) -> WordPackage:
                  for part in (document, styles_xml) for name in _FONT_NAMES.findall(part))
     core = package.get(RELATIONSHIP_TYPE.CORE_PROPERTIES)
     return WordPackage(body, parse_xml(styles_xml) if legacy and styles_xml else None,
-                       _keywords(archive, core) if core else None)
+                       core_keywords(archive, core) if core else None)
 
 
 def _relations(archive: zipfile.ZipFile, rels_part: str, base: str) -> dict[str, str]:
@@ -90,10 +90,3 @@ def _content_type(archive: zipfile.ZipFile, part: str) -> str:
         if default.get("Extension", "").lower() == extension:
             return default.get("ContentType", "")
     return ""
-
-
-def _keywords(archive: zipfile.ZipFile, part: str) -> str | None:
-    if part not in archive.namelist():
-        return None
-    found = etree.fromstring(archive.read(part), _PLAIN).find(_KEYWORDS)
-    return "".join(found.itertext()) if found is not None else None

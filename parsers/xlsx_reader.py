@@ -26,7 +26,8 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.functions import iterparse
 
 from parsers.calamine_guard import calamine_reads_xlsx
-from parsers.calamine_reader import read_plain_xlsx
+from parsers.calamine_reader import read_workbook
+from parsers.core_properties import core_keywords
 from parsers.hints import HintFinder
 from parsers.legacy_fonts import decode, legacy_font
 from parsers.limits import ParseLimits, open_zip
@@ -36,8 +37,6 @@ from parsers.tables import Cell, GridReader, assemble, is_instructions_sheet
 from parsers.template_text import marker_in
 from parsers.values import CellValue
 
-_KEYWORDS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"
-
 
 def read_xlsx(
     data: bytes, schema: Schema, limits: ParseLimits | None = None, *, filename: str = ""
@@ -46,7 +45,7 @@ def read_xlsx(
     limits = limits or ParseLimits()
     with open_zip(data, limits) as archive:
         if calamine_reads_xlsx(archive):
-            return read_plain_xlsx(data, schema, limits, filename, _keywords(archive))
+            return read_workbook(data, schema, limits, filename, _keywords(archive))
     reader = GridReader(schema.fields, HintFinder())
     sheets, keywords = _sheets(data, limits, reader.warnings)
     reader.hints.template_code = marker_in(keywords)
@@ -55,17 +54,11 @@ def read_xlsx(
 
 
 def _keywords(archive: zipfile.ZipFile) -> str | None:
-    """The workbook's keywords (File > Properties), where the robot's template carries its code."""
+    """The workbook's keywords; a damaged core part only means no template code."""
     try:
-        core = archive.read("docProps/core.xml")
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        return core_keywords(archive)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         return None
-    try:
-        root = etree.fromstring(core, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return None
-    found = root.find(_KEYWORDS)
-    return "".join(found.itertext()) if found is not None else None
 
 
 def _sheets(data: bytes, limits: ParseLimits, warnings: list[str]) -> tuple[list[list[list[Cell]]], str | None]:
