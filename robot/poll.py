@@ -112,9 +112,10 @@ def poll(config: Config, engine: Engine, now: Callable[[], dt.datetime],
 def _take_in_sending(config: Config, engine: Engine, messages: Iterable[RawMail], mailbox: str,
                      now: Callable[[], dt.datetime], dry_run: bool, result: PollResult,
                      should_stop: Callable[[], bool]) -> list[int]:
-    """take_in, with the replies of the messages already recorded sent meanwhile (robot.sending);
-    the replies left when the last message is recorded are shared by this thread and the sender
-    (each mail is taken by one of them), so their SMTP conversations overlap."""
+    """take_in, with the replies of the messages already recorded sent meanwhile (robot.sending).
+
+    The sender stops before the poll's closing flush sends what is left: one reply on the wire
+    at a time, so a kill -9 can resend at most that one."""
     if dry_run:
         return take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
     from robot.sending import Sender
@@ -122,9 +123,7 @@ def _take_in_sending(config: Config, engine: Engine, messages: Iterable[RawMail]
     sender = Sender(config, engine, now)
     try:
         with sender:
-            taken = take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
-            result.flushed.add(flush(config, engine, now()))
-        return taken
+            return take_in(config, engine, messages, mailbox, now, _mode(dry_run), result, should_stop)
     finally:
         result.flushed.add(sender.result)
 

@@ -7,6 +7,7 @@ a bug in the code under test cannot hide itself.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.message
 import email.policy
@@ -420,7 +421,15 @@ class _RecordingHandler:
         self.server = server
 
     async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:
-        return self.server._receive(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        server = self.server
+        server.in_data += 1
+        server.most_in_data = max(server.most_in_data, server.in_data)
+        try:
+            if server.data_delay:
+                await asyncio.sleep(server.data_delay)
+            return server._receive(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        finally:
+            server.in_data -= 1
 
 
 @dataclass
@@ -437,6 +446,9 @@ class SmtpServer:
     port: int = 0
     messages: list[Received] = field(default_factory=list, init=False)
     relay_target: DovecotServer | None = field(default=None, init=False)
+    data_delay: float = field(default=0.0, init=False)  # seconds each DATA waits before its answer
+    in_data: int = field(default=0, init=False)  # DATA conversations open right now
+    most_in_data: int = field(default=0, init=False)  # the most ever open at once
     _failure: _Failure | None = field(default=None, init=False, repr=False)
     _arrived: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
     _controller: Controller | None = field(default=None, init=False, repr=False)
@@ -462,6 +474,7 @@ class SmtpServer:
         with self._arrived:
             self.messages.clear()
             self._failure = None
+            self.data_delay, self.most_in_data = 0.0, 0
 
     def fail_next(self, count: int = 1, code: int = 451, text: str = "Temporary failure, try again later") -> None:
         """Refuse the next ``count`` messages at DATA with ``code`` (4xx temporary, 5xx permanent)."""

@@ -7,6 +7,7 @@ The process kills itself with SIGKILL on the Nth time execution reaches POINT.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import signal
 import sys
@@ -33,15 +34,15 @@ POINTS = {
 def arm(point: str, nth: int) -> None:
     module, name, when = POINTS[point]
     original = getattr(module, name)
-    calls = {"n": 0}
+    calls = itertools.count(1)  # next() is atomic: each call, on whichever thread, gets its own number
 
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
-        calls["n"] += 1
-        if when == "before" and calls["n"] == nth:
+        call = next(calls)
+        if when == "before" and call == nth:
             os.kill(os.getpid(), signal.SIGKILL)
         result = original(*args, **kwargs)
-        if when == "after" and calls["n"] == nth:
+        if when == "after" and call == nth:
             os.kill(os.getpid(), signal.SIGKILL)
         return result
 
