@@ -317,7 +317,7 @@ def _facts(config: Config, session: Session, intake: Intake, mailbox: str, now: 
         screening_kind=screening.kind if screening else None,
         screening_reason=screening.reason if screening else "",
         fileable=screening.fileable if screening else True,
-        duplicate_of=earlier.id if earlier is not None else None,
+        duplicate_of=earlier,
         registered=unit is not None,
         authentication_failed=bool(authentication and authentication.failed),
         domain_authenticated=bool(authentication and authentication.passed),

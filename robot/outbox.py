@@ -21,6 +21,7 @@ from mailer.smtp import SmtpConnection
 from robot.config import Config
 from store.db import session as open_session
 from store.db import to_db_time
+from store.prepared import insert_row
 from store import queries
 from store.tables import Outbox
 
@@ -84,7 +85,7 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
             # One held-back answer of a kind per address: a newer one says all an older one would.
             queries.supersede_held(session, config.mailbox.address, row.to_addr, kind)
             log.warning("%s reply to %s held back: %s", kind, row.to_addr, held)
-    session.add(row)
+    row.id = insert_row(session, row)
     return row
 
 
@@ -182,10 +183,8 @@ def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: i
             log.warning("SMTP server unreachable, stopping this flush: %s", exc)
             return False
         return True
-    row.status, row.sent_at, row.last_error = "sent", to_db_time(now), None
     with open_session(engine) as session:
-        session.add(row)
-        session.commit()
+        queries.mark_sent(session, outbox_id, to_db_time(now))
     result.sent += 1
     log.info("sent %s mail %s to %s", row.kind, row.message_id, row.to_addr)
     return True

@@ -15,6 +15,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from store import queries
+from store.prepared import connection, insert_row, prepared
 from store.tables import Message, Submission, SubmissionValue
 
 
@@ -51,9 +52,7 @@ class Filing:
 def record_message(session: Session, message: Message, filings: list[Filing]) -> list[Submission]:
     """Add the message (claiming it: IntegrityError when another worker recorded it) and file its
     reports, in the caller's transaction. Returns the submissions in the order of ``filings``."""
-    session.add(message)
-    session.flush()
-    assert message.id is not None
+    message.id = insert_row(session, message)
     return [file_report(session, message.mailbox, message.id, filing) for filing in filings]
 
 
@@ -74,10 +73,14 @@ def file_report(session: Session, mailbox: str, message_pk: int, filing: Filing)
         filename=filing.filename, missing=filing.missing, invalid=filing.invalid,
         problems=filing.problems, signature=filing.signature, staff_action_id=filing.staff_action_id,
     )
-    session.add(submission)
-    session.flush()
+    submission.id = insert_row(session, submission)
     rows = [dict(submission_id=submission.id, key=f.key, value=f.value, raw=f.raw[:2000],
                  source=f.source[:200], error=f.error) for f in filing.figures]
     if rows:  # one executemany: building an ORM object per figure cost ~5 ms a report
-        session.execute(insert(SubmissionValue), rows)
+        connection(session).execute(_values(), rows)
     return submission
+
+
+@prepared
+def _values():
+    return insert(SubmissionValue.__table__)

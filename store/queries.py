@@ -10,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from store.db import from_db_time
+from store.prepared import prepared, run
 from store.tables import (IntakeAttempt, Message, Outbox, PollState, ReminderSent, Submission,
                           SubmissionValue)
 
@@ -39,6 +43,10 @@ def advance_poll(
     session: Session, mailbox: str, folder: str, uidvalidity: int, uid: int, at: dt.datetime
 ) -> None:
     """Record that every UID up to ``uid`` of the folder has been handled (never moves back)."""
+    held = session.identity_map.get(identity_key(PollState, (mailbox, folder)))
+    if held is None and run(session, _advance(), b_mailbox=mailbox, b_folder=folder, b_uidvalidity=uidvalidity,
+                            b_uid=uid, b_at=at).rowcount:
+        return  # the usual step, one statement; a first position, a new UIDVALIDITY or a UID behind it below
     state = session.get(PollState, (mailbox, folder))
     if state is None:
         session.add(PollState(mailbox=mailbox, folder=folder, uidvalidity=uidvalidity,
@@ -49,6 +57,15 @@ def advance_poll(
     state.last_uid = max(state.last_uid, uid)
     state.last_poll_at = at
     session.add(state)
+
+
+@prepared
+def _advance():
+    state = PollState.__table__.c
+    return update(PollState.__table__).where(
+        state.mailbox == bindparam("b_mailbox"), state.folder == bindparam("b_folder"),
+        state.uidvalidity == bindparam("b_uidvalidity"), state.last_uid < bindparam("b_uid"),
+    ).values(last_uid=bindparam("b_uid"), last_poll_at=bindparam("b_at"))
 
 
 def record_poll(session: Session, mailbox: str, folder: str, at: dt.datetime,
@@ -82,25 +99,42 @@ def first_received(session: Session, mailbox: str) -> dt.datetime | None:
 
 def is_claimed(session: Session, mailbox: str, folder: str, uidvalidity: int, uid: int) -> bool:
     """Whether this exact mailbox message has already been recorded."""
-    query = select(Message.id).where(
-        Message.mailbox == mailbox, Message.folder == folder,
-        Message.uidvalidity == uidvalidity, Message.uid == uid,
-    )
-    return session.exec(query).first() is not None
+    found = run(session, _claim(), b_mailbox=mailbox, b_folder=folder, b_uidvalidity=uidvalidity, b_uid=uid)
+    return found.first() is not None
 
 
-def earlier_copy(session: Session, mailbox: str, sha256: str, message_id: str,
-                 sender: str) -> Message | None:
-    """A message of this mailbox with the same bytes, or the same Message-ID from the sender.
+@prepared
+def _claim():
+    message = Message.__table__.c
+    return sa_select(message.id).where(
+        message.mailbox == bindparam("b_mailbox"), message.folder == bindparam("b_folder"),
+        message.uidvalidity == bindparam("b_uidvalidity"), message.uid == bindparam("b_uid"),
+    ).limit(1)
 
-    A mail sent to two robots' mailboxes (Cc) is news to each of them.
-    """
-    found = session.exec(select(Message).where(Message.sha256 == sha256, Message.mailbox == mailbox)).first()
+
+def earlier_copy(session: Session, mailbox: str, sha256: str, message_id: str, sender: str) -> int | None:
+    """The id of a message of this mailbox with the same bytes, or the same Message-ID from the
+    sender. A mail sent to two robots' mailboxes (Cc) is news to each of them."""
+    found = run(session, _same_bytes(), b_mailbox=mailbox, b_sha256=sha256).scalar()
     if found is None and message_id:
-        found = session.exec(select(Message).where(
-            Message.message_id == message_id, Message.sender == sender, Message.mailbox == mailbox,
-        )).first()
+        found = run(session, _same_message_id(), b_mailbox=mailbox, b_message_id=message_id, b_sender=sender).scalar()
     return found
+
+
+@prepared
+def _same_bytes():
+    message = Message.__table__.c
+    return sa_select(message.id).where(message.sha256 == bindparam("b_sha256"),
+                                       message.mailbox == bindparam("b_mailbox")).limit(1)
+
+
+@prepared
+def _same_message_id():
+    message = Message.__table__.c
+    return sa_select(message.id).where(
+        message.message_id == bindparam("b_message_id"), message.sender == bindparam("b_sender"),
+        message.mailbox == bindparam("b_mailbox"),
+    ).limit(1)
 
 
 def sent_by_robot(session: Session, mailbox: str, message_ids: Iterable[str]) -> bool:
@@ -147,11 +181,22 @@ def current_submission(session: Session, mailbox: str, unit_code: str, programme
 
 def next_version(session: Session, mailbox: str, unit_code: str, programme: str, period_id: str) -> int:
     """Version number for a new filed (non-unverified) submission of the unit for the period."""
-    query = select(func.max(Submission.version)).where(
-        Submission.mailbox == mailbox, Submission.unit_code == unit_code, Submission.programme == programme,
-        Submission.period_id == period_id, Submission.state != "unverified",
-    )
-    return (session.exec(query).one() or 0) + 1
+    latest = run(session, _latest_version(), b_mailbox=mailbox, b_unit_code=unit_code, b_programme=programme,
+                 b_period_id=period_id).scalar_one()
+    return (latest or 0) + 1
+
+
+@prepared
+def _latest_version():
+    submission = Submission.__table__.c
+    return sa_select(func.max(submission.version)).where(
+        *_unit_period(submission), submission.state != "unverified")
+
+
+def _unit_period(submission) -> tuple:
+    """Where a submission is the unit's for the period (named parameters)."""
+    return (submission.mailbox == bindparam("b_mailbox"), submission.unit_code == bindparam("b_unit_code"),
+            submission.programme == bindparam("b_programme"), submission.period_id == bindparam("b_period_id"))
 
 
 def current_submissions(session: Session, mailbox: str | None, programme: str,
@@ -224,13 +269,23 @@ def messages_with_outcome(session: Session, mailbox: str | None, outcome: str,
 def replies_queued_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
                          to_addr: str | None = None) -> int:
     """Automatic replies queued since a moment and not held back, to one address or to anyone."""
+    if to_addr is not None:  # asked for every reply: one prepared statement
+        return run(session, _queued_to(), b_mailbox=mailbox, b_kinds=list(kinds), b_since=since, b_to_addr=to_addr).scalar_one()
     query = select(func.count()).select_from(Outbox).where(
         Outbox.mailbox == mailbox, col(Outbox.kind).in_(list(kinds)), Outbox.created_at >= since,
         col(Outbox.status).not_in(["suppressed", "deferred"]),
     )
-    if to_addr is not None:
-        query = query.where(Outbox.to_addr == to_addr)
     return session.exec(query).one()
+
+
+@prepared
+def _queued_to():
+    outbox = Outbox.__table__.c
+    return sa_select(func.count()).select_from(Outbox.__table__).where(
+        outbox.mailbox == bindparam("b_mailbox"), outbox.kind.in_(bindparam("b_kinds", expanding=True)),
+        outbox.created_at >= bindparam("b_since"), outbox.status.not_in(["suppressed", "deferred"]),
+        outbox.to_addr == bindparam("b_to_addr"),
+    )
 
 
 def replies_sent_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
@@ -270,11 +325,30 @@ def take_for_sending(session: Session, outbox_id: int, now: dt.datetime,
     transaction stays open while the mail travels to the SMTP server. A flush killed mid-send
     leaves the mail "sending"; the next flush takes it again once the lease has run out.
     """
-    still_due = (Outbox.id == outbox_id, col(Outbox.status).in_(_SENDABLE), Outbox.next_attempt_at <= now)
-    taken = session.exec(update(Outbox).where(*still_due).values(
-        status="sending", attempts=Outbox.attempts + 1, next_attempt_at=lease_until)).rowcount
+    taken = run(session, _take(), b_outbox_id=outbox_id, b_now=now, b_lease_until=lease_until).rowcount
     session.commit()
     return session.get(Outbox, outbox_id) if taken else None
+
+
+@prepared
+def _take():
+    outbox = Outbox.__table__.c
+    return update(Outbox.__table__).where(
+        outbox.id == bindparam("b_outbox_id"), outbox.status.in_(_SENDABLE), outbox.next_attempt_at <= bindparam("b_now"),
+    ).values(status="sending", attempts=outbox.attempts + 1, next_attempt_at=bindparam("b_lease_until"))
+
+
+def mark_sent(session: Session, outbox_id: int, at: dt.datetime) -> None:
+    """Record that the SMTP server accepted a taken mail; commits."""
+    run(session, _sent(), b_outbox_id=outbox_id, b_at=at)
+    session.commit()
+
+
+@prepared
+def _sent():
+    outbox = Outbox.__table__.c
+    return update(Outbox.__table__).where(outbox.id == bindparam("b_outbox_id")).values(
+        status="sent", sent_at=bindparam("b_at"), last_error=None)
 
 
 def hold_back(session: Session, outbox_id: int, until: dt.datetime, reason: str) -> None:
@@ -321,20 +395,34 @@ def outbox_counts(session: Session, mailbox: str) -> dict[str, int]:
 
 def filed_periods(session: Session, mailbox: str, unit_code: str, programme: str) -> set[str]:
     """Ids of the programme's periods for which the unit's current report is complete."""
-    query = select(Submission.period_id).where(
-        Submission.mailbox == mailbox, Submission.unit_code == unit_code, Submission.programme == programme,
-        col(Submission.is_current).is_(True),
-        Submission.state == "complete",
+    return set(run(session, _complete_periods(), b_mailbox=mailbox, b_unit_code=unit_code,
+                   b_programme=programme).scalars())
+
+
+@prepared
+def _complete_periods():
+    submission = Submission.__table__.c
+    return sa_select(submission.period_id).where(
+        submission.mailbox == bindparam("b_mailbox"), submission.unit_code == bindparam("b_unit_code"),
+        submission.programme == bindparam("b_programme"), submission.is_current.is_(True),
+        submission.state == "complete",
     )
-    return set(session.exec(query))
 
 
 def supersede(session: Session, mailbox: str, unit_code: str, programme: str, period_id: str) -> None:
     """Mark the unit's current report for the period as no longer current."""
-    current = current_submission(session, mailbox, unit_code, programme, period_id)
-    if current is not None:
-        current.is_current = False
-        session.add(current)
+    run(session, _supersede(), b_mailbox=mailbox, b_unit_code=unit_code, b_programme=programme, b_period_id=period_id)
+    for held in session.identity_map.values():  # a staff correction holds the report it supersedes
+        if (isinstance(held, Submission) and held.is_current and
+                (held.mailbox, held.unit_code, held.programme, held.period_id) == (mailbox, unit_code, programme, period_id)):
+            set_committed_value(held, "is_current", False)
+
+
+@prepared
+def _supersede():
+    submission = Submission.__table__.c
+    return update(Submission.__table__).where(*_unit_period(submission), submission.is_current.is_(True)).values(
+        is_current=False)
 
 
 def reminder_steps_sent(session: Session, mailbox: str, programme: str, period_id: str) -> set[tuple[str, str]]:
