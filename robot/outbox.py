@@ -8,13 +8,14 @@ mailbox's rows (with its own SMTP account).
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import logging
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from mailer.compose import OutgoingMail, compose, message_id_of
+from mailer.compose import OutgoingMail, compose
 from mailer.errors import DeliveryError
 from mailer.incoming import Attachment
 from mailer.smtp import SmtpConnection
@@ -23,6 +24,7 @@ from store.db import session as open_session
 from store.db import to_db_time
 from store.prepared import insert_row
 from store import queries
+from store.queries import TakenMail
 from store.tables import Outbox
 
 log = logging.getLogger(__name__)
@@ -70,11 +72,12 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
         headers=headers,
         attachments=attachments or [],
         inline_images=inline_images or [],
+        message_id=email.utils.make_msgid(domain=config.mailbox.address.rpartition("@")[2]),
     )
-    raw = compose(mail, domain=config.mailbox.address.rpartition("@")[2])
+    raw = compose(mail, domain="")
     row = Outbox(
         mailbox=config.mailbox.address, kind=kind, to_addr=to[0].lower(), recipients=to, subject=subject,
-        message_id=message_id_of(raw), raw=raw, message_pk=message_pk,
+        message_id=mail.message_id, raw=raw, message_pk=message_pk,
         created_at=to_db_time(now), next_attempt_at=to_db_time(now),
     )
     if kind in REPLY_KINDS:
@@ -175,10 +178,9 @@ def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: i
     try:
         smtp.send(config.mailbox.address, list(row.recipients), row.raw)
     except DeliveryError as exc:
-        _record_failure(config, row, exc, now, result)
+        status, next_attempt_at = _after_failure(config, row, exc, now, result)
         with open_session(engine) as session:
-            session.add(row)
-            session.commit()
+            queries.record_failed_send(session, outbox_id, status, next_attempt_at, str(exc)[:500])
         if exc.unreachable:
             log.warning("SMTP server unreachable, stopping this flush: %s", exc)
             return False
@@ -190,16 +192,14 @@ def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: i
     return True
 
 
-def _record_failure(config: Config, row: Outbox, exc: DeliveryError, now: dt.datetime,
-                    result: FlushResult) -> None:
-    row.last_error = str(exc)[:500]
+def _after_failure(config: Config, row: TakenMail, exc: DeliveryError, now: dt.datetime,
+                   result: FlushResult) -> tuple[str, dt.datetime | None]:
+    """The mail's status after a failed attempt, and when to try again (None: given up)."""
     if exc.permanent or row.attempts >= config.replies.max_attempts:
-        row.status = "failed"
         result.failed += 1
         log.error("giving up on %s mail to %s: %s", row.kind, row.to_addr, exc)
-    else:
-        delay = dt.timedelta(seconds=config.replies.retry_base_seconds * 2 ** (row.attempts - 1))
-        row.status = "pending"
-        row.next_attempt_at = to_db_time(now + min(delay, MAX_DELAY))
-        result.retrying += 1
-        log.warning("%s mail to %s will be retried: %s", row.kind, row.to_addr, exc)
+        return "failed", None
+    delay = dt.timedelta(seconds=config.replies.retry_base_seconds * 2 ** (row.attempts - 1))
+    result.retrying += 1
+    log.warning("%s mail to %s will be retried: %s", row.kind, row.to_addr, exc)
+    return "pending", to_db_time(now + min(delay, MAX_DELAY))

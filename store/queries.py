@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Protocol
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
@@ -316,8 +317,20 @@ def due_outbox(session: Session, mailbox: str, now: dt.datetime, after_id: int, 
 _SENDABLE = ("pending", "deferred", "sending")
 
 
+class TakenMail(Protocol):
+    """What a flush reads of the mail it took (a row of ``take_for_sending``)."""
+
+    kind: str
+    to_addr: str
+    recipients: list[str]
+    raw: bytes
+    message_id: str
+    attempts: int
+    last_error: str | None
+
+
 def take_for_sending(session: Session, outbox_id: int, now: dt.datetime,
-                     lease_until: dt.datetime) -> Outbox | None:
+                     lease_until: dt.datetime) -> TakenMail | None:
     """Take the mail for sending until ``lease_until`` and count the attempt; commits at once.
 
     None when another flush took it first or it is no longer due. The take is one conditional
@@ -325,9 +338,9 @@ def take_for_sending(session: Session, outbox_id: int, now: dt.datetime,
     transaction stays open while the mail travels to the SMTP server. A flush killed mid-send
     leaves the mail "sending"; the next flush takes it again once the lease has run out.
     """
-    taken = run(session, _take(), b_outbox_id=outbox_id, b_now=now, b_lease_until=lease_until).rowcount
+    taken = run(session, _take(), b_outbox_id=outbox_id, b_now=now, b_lease_until=lease_until).first()
     session.commit()
-    return session.get(Outbox, outbox_id) if taken else None
+    return taken
 
 
 @prepared
@@ -335,7 +348,9 @@ def _take():
     outbox = Outbox.__table__.c
     return update(Outbox.__table__).where(
         outbox.id == bindparam("b_outbox_id"), outbox.status.in_(_SENDABLE), outbox.next_attempt_at <= bindparam("b_now"),
-    ).values(status="sending", attempts=outbox.attempts + 1, next_attempt_at=bindparam("b_lease_until"))
+    ).values(status="sending", attempts=outbox.attempts + 1, next_attempt_at=bindparam("b_lease_until")).returning(
+        outbox.kind, outbox.to_addr, outbox.recipients, outbox.raw, outbox.message_id, outbox.attempts,
+        outbox.last_error)
 
 
 def mark_sent(session: Session, outbox_id: int, at: dt.datetime) -> None:
@@ -349,6 +364,16 @@ def _sent():
     outbox = Outbox.__table__.c
     return update(Outbox.__table__).where(outbox.id == bindparam("b_outbox_id")).values(
         status="sent", sent_at=bindparam("b_at"), last_error=None)
+
+
+def record_failed_send(session: Session, outbox_id: int, status: str, next_attempt_at: dt.datetime | None,
+                       error: str) -> None:
+    """Record a failed attempt at a taken mail: pending again from ``next_attempt_at``, or failed; commits."""
+    values: dict = dict(status=status, last_error=error)
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    session.exec(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+    session.commit()
 
 
 def hold_back(session: Session, outbox_id: int, until: dt.datetime, reason: str) -> None:

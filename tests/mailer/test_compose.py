@@ -7,8 +7,11 @@ import email.policy
 import re
 
 import pytest
+from email.policy import EmailPolicy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mailer.compose import OutgoingMail, compose, message_id_of
+from mailer.compose import SMTP_POLICY, OutgoingMail, compose
 from mailer.incoming import Attachment, read_message
 from mailer.screening import screen
 
@@ -81,14 +84,14 @@ def test_a_new_mail_has_no_threading_headers() -> None:
     assert "In-Reply-To" not in message and "References" not in message
 
 
-def test_message_id_of_reads_it_back() -> None:
-    raw = compose(reply(), domain="moet.edu.vn")
-    assert message_id_of(raw) == parse(raw)["Message-ID"]
-    assert message_id_of(b"Subject: none\r\n\r\n") == ""
+def test_the_message_id_the_caller_chose_is_the_mails() -> None:
+    raw = compose(reply(message_id="<171.2.3@moet.edu.vn>"), domain="")
+    assert parse(raw)["Message-ID"] == "<171.2.3@moet.edu.vn>"
 
 
 def test_each_compose_gets_a_new_message_id() -> None:
-    assert message_id_of(compose(reply(), "moet.edu.vn")) != message_id_of(compose(reply(), "moet.edu.vn"))
+    first, second = (parse(compose(reply(), "moet.edu.vn"))["Message-ID"] for _ in range(2))
+    assert first != second and first.endswith("@moet.edu.vn>")
 
 
 def test_attachments_round_trip_with_vietnamese_names() -> None:
@@ -135,3 +138,26 @@ def test_extra_headers_replace_rather_than_duplicate() -> None:
 def test_the_robot_recognises_its_own_composed_mail() -> None:
     verdict = screen(read_message(compose(reply(headers={}), domain="moet.edu.vn")), {ROBOT})
     assert verdict is not None and verdict.kind == "own_mail"
+
+
+
+def _folded_alike(name: str, value: str) -> None:
+    header = SMTP_POLICY.header_factory(name, value)
+    assert SMTP_POLICY.fold_binary(name, header) == EmailPolicy.fold_binary(SMTP_POLICY, name, header)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["Subject", "X-Report-Robot-Fields", "X-Loop", "References", "In-Reply-To"]),
+       value=st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=90))
+def test_a_text_header_that_fits_on_a_line_is_written_as_the_stdlib_folder_writes_it(name: str, value: str) -> None:
+    """The short-line shortcut of the SMTP policy changes no byte of what the folder would write."""
+    _folded_alike(name, value)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("Content-Type", 'text/plain; charset="utf-8"'), ("Content-Type", 'multipart/mixed; boundary="===1=="'),
+    ("Content-Transfer-Encoding", "base64"), ("Content-Disposition", 'attachment; filename="bao cao.xlsx"'),
+    ("Message-ID", "<171.2.3@moet.edu.vn>"), ("Date", "Wed, 02 Dec 2026 08:00:00 +0700"), ("MIME-Version", "1.0"),
+])
+def test_the_structured_headers_the_robot_writes_are_written_as_the_folder_writes_them(name, value) -> None:
+    _folded_alike(name, value)

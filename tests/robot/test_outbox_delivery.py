@@ -80,3 +80,13 @@ def test_flush_sends_everything_due_not_just_one_batch(robot_env, smtp_server):
     result = flush(config, engine, now, batch=10)
     assert result.sent == 25
     assert len(smtp_server.wait_for(25)) == 25
+
+
+def test_the_outbox_files_the_message_id_the_school_will_answer_to(robot_env, mailbox, smtp_server, school):
+    """A school's reply names the robot's mail by its Message-ID (In-Reply-To); the outbox row must
+    carry exactly the one the mail went out with, or the reply is not seen as in the robot's thread."""
+    _one_report(robot_env, mailbox, school)
+    assert robot_env.cli("poll", "--now", "2026-11-20T10:00:00+07:00").exit_code == 0
+    (row,) = _outbox(robot_env)
+    (delivered,) = smtp_server.wait_for(1)
+    assert row.message_id == delivered.parsed["Message-ID"] and row.message_id.endswith("@moet.edu.vn>")
