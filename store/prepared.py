@@ -5,6 +5,9 @@ ORM costs several times what SQLite takes to answer it; at a thousand reports a 
 most of the recording. The statements here are built on first use with named parameters
 (``bindparam``) and run as plain SQL in the caller's transaction. Objects the session holds are
 written out first, so a statement sees what the ORM has added, as an ORM query would.
+
+Parameters are named ``b_<column>``: SQLAlchemy keeps a column's own name for the values of an
+UPDATE or INSERT, so a WHERE parameter may not share it.
 """
 
 from __future__ import annotations
