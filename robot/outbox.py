@@ -57,6 +57,7 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
             html: str | None = None, inline_images: list[tuple[str, bytes]] | None = None,
             message_pk: int | None = None, auto_submitted: str = "auto-replied") -> Outbox:
     """Compose a mail and add it to the outbox (in the caller's transaction)."""
+    domain = config.mailbox.address.rpartition("@")[2]
     headers = {"X-Report-Robot": kind, "Auto-Submitted": auto_submitted}
     if fields:
         headers["X-Report-Robot-Fields"] = ",".join(fields)
@@ -72,9 +73,9 @@ def enqueue(session: Session, config: Config, *, kind: str, to: list[str], subje
         headers=headers,
         attachments=attachments or [],
         inline_images=inline_images or [],
-        message_id=email.utils.make_msgid(domain=config.mailbox.address.rpartition("@")[2]),
+        message_id=email.utils.make_msgid(domain=domain),  # filed beside the mail: the thread's key
     )
-    raw = compose(mail, domain="")
+    raw = compose(mail, domain=domain)
     row = Outbox(
         mailbox=config.mailbox.address, kind=kind, to_addr=to[0].lower(), recipients=to, subject=subject,
         message_id=mail.message_id, raw=raw, message_pk=message_pk,

@@ -16,6 +16,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import insert
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Result
     from sqlmodel import Session
@@ -57,7 +59,5 @@ def _columns(model: type) -> tuple[str, ...]:
 
 @prepared
 def _insert(model: type):
-    from sqlalchemy import insert
-
     table = model.__table__
     return insert(table).returning(table.c.id)

@@ -270,23 +270,19 @@ def messages_with_outcome(session: Session, mailbox: str | None, outcome: str,
 def replies_queued_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,
                          to_addr: str | None = None) -> int:
     """Automatic replies queued since a moment and not held back, to one address or to anyone."""
-    if to_addr is not None:  # asked for every reply: one prepared statement
-        return run(session, _queued_to(), b_mailbox=mailbox, b_kinds=list(kinds), b_since=since, b_to_addr=to_addr).scalar_one()
-    query = select(func.count()).select_from(Outbox).where(
-        Outbox.mailbox == mailbox, col(Outbox.kind).in_(list(kinds)), Outbox.created_at >= since,
-        col(Outbox.status).not_in(["suppressed", "deferred"]),
-    )
-    return session.exec(query).one()
+    one = {"b_to_addr": to_addr} if to_addr is not None else {}
+    return run(session, _queued(to_one=bool(one)), b_mailbox=mailbox, b_kinds=list(kinds), b_since=since,
+               **one).scalar_one()
 
 
 @prepared
-def _queued_to():
+def _queued(to_one: bool):
     outbox = Outbox.__table__.c
-    return sa_select(func.count()).select_from(Outbox.__table__).where(
+    query = sa_select(func.count()).select_from(Outbox.__table__).where(
         outbox.mailbox == bindparam("b_mailbox"), outbox.kind.in_(bindparam("b_kinds", expanding=True)),
         outbox.created_at >= bindparam("b_since"), outbox.status.not_in(["suppressed", "deferred"]),
-        outbox.to_addr == bindparam("b_to_addr"),
     )
+    return query.where(outbox.to_addr == bindparam("b_to_addr")) if to_one else query
 
 
 def replies_sent_since(session: Session, mailbox: str, kinds: Iterable[str], since: dt.datetime,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from email.policy import EmailPolicy
 
 import pytest
-from email.policy import EmailPolicy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,7 +138,6 @@ def test_extra_headers_replace_rather_than_duplicate() -> None:
 def test_the_robot_recognises_its_own_composed_mail() -> None:
     verdict = screen(read_message(compose(reply(headers={}), domain="moet.edu.vn")), {ROBOT})
     assert verdict is not None and verdict.kind == "own_mail"
-
 
 
 def _folded_alike(name: str, value: str) -> None:
