@@ -114,7 +114,10 @@ class Outbox(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "mailbox", "status", "next_attempt_at"),
-        Index("ix_outbox_created", "mailbox", "created_at"),
+        # The rate caps count the replies of the last day or hour, to one address or to anyone,
+        # from these alone: the row holds the whole mail, and its later columns lie past it.
+        Index("ix_outbox_created", "mailbox", "created_at", "kind", "status"),
+        Index("ix_outbox_address", "mailbox", "to_addr", "created_at", "kind", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     mailbox: str  # the robot that sends it
