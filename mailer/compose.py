@@ -102,7 +102,8 @@ def compose(mail: OutgoingMail, domain: str) -> bytes:
     if mail.inline_images and not mail.html:
         raise ValueError("inline images need an HTML body that refers to them by cid:")
     message = EmailMessage(policy=SMTP_POLICY)
-    message["From"] = Address(display_name=mail.from_name, addr_spec=mail.from_addr)
+    # As text, not an Address: the same sender's header is then parsed once (mailer.policies).
+    message["From"] = str(Address(display_name=mail.from_name, addr_spec=mail.from_addr))
     message["To"] = ", ".join(mail.to)
     if mail.cc:
         message["Cc"] = ", ".join(mail.cc)

@@ -484,10 +484,10 @@ def _period_for(config: Config, session: Session, intake: Intake, unit: Unit,
 
 def _queue_reply(config: Config, view: Config, session: Session, intake: Intake, reply: Reply,
                  message: Message, now: dt.datetime) -> None:
-    from robot.blank_template import blank_template  # openpyxl/docx: only when a notice needs it
-
     attachments = []
     if reply.attach_template:
+        from robot.blank_template import blank_template  # openpyxl/docx: only when a notice needs it
+
         unit_type = intake.unit.type if intake.unit else None
         attachments.append(blank_template(view, unit_type, intake.period))
     enqueue(

@@ -145,28 +145,43 @@ def flush(config: Config, engine: Engine, now: dt.datetime, batch: int = 100) ->
 def send_due(config: Config, engine: Engine, smtp: SmtpConnection, now: dt.datetime,
              result: FlushResult, batch: int = 100) -> bool:
     """Send what is due now over an open session, counted into ``result``; False when the SMTP
-    server is unreachable (the rest waits for the next flush)."""
+    server is unreachable (the rest waits for the next flush).
+
+    A mail the server accepted is marked sent in the transaction that takes the next one (the
+    last at the end): one commit a mail, and still at most the mail on the wire sent again
+    after a crash.
+    """
     moment = to_db_time(now)
     last_id = 0
-    while True:
-        with open_session(engine) as session:
-            due = queries.due_outbox(session, config.mailbox.address, moment, last_id, batch)
-        for outbox_id in due:
-            if not _send_one(config, engine, smtp, outbox_id, now, result):
-                return False
-        if len(due) < batch:
-            return True
-        last_id = due[-1]
+    accepted: list[int] = []  # accepted by the SMTP server, not yet marked sent
+    try:
+        while True:
+            with open_session(engine) as session:
+                due = queries.due_outbox(session, config.mailbox.address, moment, last_id, batch)
+            for outbox_id in due:
+                if not _send_one(config, engine, smtp, outbox_id, now, result, accepted):
+                    return False
+            if len(due) < batch:
+                return True
+            last_id = due[-1]
+    finally:
+        if accepted:
+            with open_session(engine) as session:
+                queries.mark_sent(session, accepted.pop(), moment)
+                session.commit()
 
 
 def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: int,
-              now: dt.datetime, result: FlushResult) -> bool:
+              now: dt.datetime, result: FlushResult, accepted: list[int]) -> bool:
     """Send one mail unless another flush has it; False when the SMTP server is unreachable.
 
-    Three short transactions — take, send with none open, record — so a concurrent poll is
-    never blocked behind an SMTP conversation.
+    Two short transactions — take (marking the mail sent before it), send with none open, and
+    a record only when the send failed — so a concurrent poll is never blocked behind an SMTP
+    conversation. The mail, once accepted, is left in ``accepted`` for the next take to mark.
     """
     with open_session(engine) as session:
+        if accepted:
+            queries.mark_sent(session, accepted.pop(), to_db_time(now))
         row = queries.take_for_sending(session, outbox_id, to_db_time(now), to_db_time(now + SENDING_LEASE))
         if row is None:
             return True
@@ -186,8 +201,7 @@ def _send_one(config: Config, engine: Engine, smtp: SmtpConnection, outbox_id: i
             log.warning("SMTP server unreachable, stopping this flush: %s", exc)
             return False
         return True
-    with open_session(engine) as session:
-        queries.mark_sent(session, outbox_id, to_db_time(now))
+    accepted.append(outbox_id)
     result.sent += 1
     log.info("sent %s mail %s to %s", row.kind, row.message_id, row.to_addr)
     return True

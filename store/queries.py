@@ -329,7 +329,8 @@ def take_for_sending(session: Session, outbox_id: int, now: dt.datetime,
                      lease_until: dt.datetime) -> TakenMail | None:
     """Take the mail for sending until ``lease_until`` and count the attempt; commits at once.
 
-    None when another flush took it first or it is no longer due. The take is one conditional
+    None when another flush took it first or it is no longer due. What the session holds (the
+    mail sent before it, marked) is committed with it. The take is one conditional
     UPDATE, so two flushes (two hosts, an overlapping cron) never both get it, and no write
     transaction stays open while the mail travels to the SMTP server. A flush killed mid-send
     leaves the mail "sending"; the next flush takes it again once the lease has run out.
@@ -350,9 +351,8 @@ def _take():
 
 
 def mark_sent(session: Session, outbox_id: int, at: dt.datetime) -> None:
-    """Record that the SMTP server accepted a taken mail; commits."""
+    """Record that the SMTP server accepted a taken mail, in the caller's transaction."""
     run(session, _sent(), b_outbox_id=outbox_id, b_at=at)
-    session.commit()
 
 
 @prepared
