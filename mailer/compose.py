@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 from dataclasses import dataclass, field
 from email.header import Header
@@ -92,6 +93,13 @@ class OutgoingMail:
     message_id: str = ""  # chosen by the caller (who files it beside the mail), or made on ``domain``
 
 
+@functools.lru_cache(maxsize=16)
+def _sender(name: str, address: str) -> str:
+    """The From header as text, not an Address: text is parsed once per process (mailer.policies),
+    an Address on every mail."""
+    return str(Address(display_name=name, addr_spec=address))
+
+
 def compose(mail: OutgoingMail, domain: str) -> bytes:
     """Build the message: UTF-8, encoded headers, a Message-ID on ``domain``, threading, parts.
 
@@ -102,8 +110,7 @@ def compose(mail: OutgoingMail, domain: str) -> bytes:
     if mail.inline_images and not mail.html:
         raise ValueError("inline images need an HTML body that refers to them by cid:")
     message = EmailMessage(policy=SMTP_POLICY)
-    # As text, not an Address: the same sender's header is then parsed once (mailer.policies).
-    message["From"] = str(Address(display_name=mail.from_name, addr_spec=mail.from_addr))
+    message["From"] = _sender(mail.from_name, mail.from_addr)
     message["To"] = ", ".join(mail.to)
     if mail.cc:
         message["Cc"] = ", ".join(mail.cc)
