@@ -69,8 +69,21 @@ class IncomingMail:
     own_text: str  # what the sender wrote: the plain part (else the HTML) without quotes and signature
     quoted: bool  # a quote of earlier mail was found (and left out of own_text)
     attachments: list[Attachment]
-    headers: email.message.EmailMessage = field(repr=False)
+    raw: bytes = field(repr=False)  # the message as received
     auth_results: list[str] = field(default_factory=list)
+    # The parsed message, kept by the reader; not sent across processes (the parse worker reads
+    # mail for the robot): parsed again from ``raw`` if asked for there.
+    _parsed: email.message.EmailMessage | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def headers(self) -> email.message.EmailMessage:
+        """The whole parsed message: its headers and its MIME parts."""
+        if self._parsed is None:
+            object.__setattr__(self, "_parsed", BytesParser(policy=READ_POLICY).parsebytes(self.raw))
+        return self._parsed  # type: ignore[return-value]
+
+    def __getstate__(self) -> dict:
+        return self.__dict__ | {"_parsed": None}
 
 
 def read_message(raw: bytes) -> IncomingMail:
@@ -99,8 +112,9 @@ def read_message(raw: bytes) -> IncomingMail:
         own_text=own.text,
         quoted=own.quoted,
         attachments=attachments,
-        headers=message,
+        raw=raw,
         auth_results=header_values(message, "Authentication-Results"),
+        _parsed=message,
     )
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from mailer.authresults import Verdict, verdict
 from mailer.imap import RawMail
 from mailer.incoming import Attachment, IncomingMail
-from mailer.screening import Screening, screen
+from mailer.screening import Screening
 from parsers.report import ParsedReport
 from robot.archive import archive_raw, content_hash
 from robot.config import Config, StaffMember, Unit
@@ -133,8 +133,9 @@ def read(config: Config, raw: RawMail, mode: Mode = LIVE) -> Intake:
         path, digest = None, content_hash(raw.raw)
     else:
         path, digest = archive_raw(config.archive_dir, raw.raw)
-    mail, too_large = read_mail(config, raw.raw)
-    intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, unreadable=too_large)
+    mail, screening, too_large = read_mail(config, raw.raw)
+    intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, screening=screening,
+                    unreadable=too_large)
     _read(config, intake)
     return intake
 
@@ -199,7 +200,6 @@ def _outcome(intake: Intake, outcome: str, decision: Decision | None) -> Outcome
 def _read(config: Config, intake: Intake) -> None:
     """Steps without side effects in the store: screening, the unit, the documents."""
     mail = intake.mail
-    intake.screening = screen(mail, {config.mailbox.address})
     if intake.screening is not None and not intake.screening.fileable:
         return
     intake.unit = config.unit_by_email(mail.sender)

@@ -1,4 +1,7 @@
-"""Reading a mail's files with the parsers in a worker process that is killed when it overruns.
+"""Reading a mail and its files in a worker process that is killed when it overruns.
+
+The worker also reads (MIME-parses and screens) each mail that carries a file, on the core the
+robot's process does not use while it records the mail before; the robot keeps the bytes.
 
 A hostile file (zip bomb, XML bomb, a million rows) must cost one "unreadable" reply, never the
 poll: every attachment is parsed in a child process with a time limit and an address-space
@@ -33,6 +36,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from mailer.incoming import Attachment, IncomingMail, read_message
+from mailer.screening import Screening, screen
 from mailer.policies import READ_POLICY
 from parsers.limits import ParseLimits
 from parsers.report import FoundValue, ParsedReport, ParseError
@@ -53,6 +57,9 @@ MIN_BODY_FIELDS = 3
 _MIME_OVERHEAD = 1.4
 _PART_HEADER = re.compile(rb"^Content-(?:Disposition|Type):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
                           re.IGNORECASE | re.MULTILINE)
+# A part header that names a file (name=, filename=, filename*=): the mail carries a file.
+_NAMED_PART = re.compile(rb"^Content-(?:Disposition|Type):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?[;\s]\s*(?:file)?name\*?",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 def parse_limits(config: Config) -> ParseLimits:
@@ -85,15 +92,17 @@ def _read_roots(files: tuple[tuple[Path, int | None, int | None], ...]) -> tuple
     return tuple(roots)
 
 
-def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, list[tuple[str, str]]]:
-    """The message, and its files refused as too large when the whole mail is past the limit.
+def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, Screening | None, list[tuple[str, str]]]:
+    """The message, what screening makes of it, and its files refused as too large when the
+    whole mail is past the limit.
 
     Python's MIME parser holds several copies of a message while decoding it (a 40 MB mail
     costs about 200 MB), so a mail too large to hold a readable file is read for its headers
     and its file names only, and every file in it is answered as too large.
     """
+    own = {config.mailbox.address}
     if len(raw) <= _MIME_OVERHEAD * parse_limits(config).max_bytes + 1024 * 1024:
-        return read_message(raw), []
+        return *_read_whole(config, raw, own), []
     end = raw.find(b"\r\n\r\n")
     head = raw[: end if end >= 0 else raw.find(b"\n\n")]  # slicing, not partition: no copy of the body
     names = list(dict.fromkeys(name for name in map(_part_filename, _PART_HEADER.findall(raw)) if name))
@@ -102,7 +111,32 @@ def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, list[tuple[str,
         read_message(head + b"\r\n\r\n"),
         attachments=[Attachment(name, "application/octet-stream", b"") for name in names],
     )
-    return mail, [(name, "too_large") for name in names]
+    return mail, screen(mail, own), [(name, "too_large") for name in names]
+
+
+def _read_whole(config: Config, raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
+    """A mail that carries a file is read in the parse worker, where its files are parsed next:
+    the MIME parser walks every line of a file's base64 in Python, and the worker has a core to
+    spare while this process records the mail before it. Other mail is read here."""
+    if _NAMED_PART.search(raw) is None:
+        return _read_and_screen(raw, own)
+    try:
+        mail, screening = shared_worker().read_mail(raw, own, config.limits.parse_timeout_seconds)
+    except ParseError as exc:  # the worker died or overran on it: read as before, here
+        log.warning("mail read in the robot's process, the parse worker could not: %s", exc)
+        return _read_and_screen(raw, own)
+    return dataclasses.replace(mail, raw=raw), screening  # the bytes this process holds, not a copy
+
+
+def _read_and_screen(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
+    mail = read_message(raw)
+    return mail, screen(mail, own)
+
+
+def _read_for_robot(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
+    """In the worker: the mail without its bytes, which the robot has (the answer is pickled)."""
+    mail, screening = _read_and_screen(raw, own)
+    return dataclasses.replace(mail, raw=b"", _parsed=None), screening
 
 
 def _part_filename(header: bytes) -> str | None:
@@ -135,13 +169,17 @@ class ParseWorker:
         Raises StopRequested when ``interrupt`` was called: no answer is used while stopping.
         """
         with self._turn:
-            return self._exchange(filename, data, schema, limits, timeout)
+            return self._exchange(filename, ("file", (filename, data, schema, limits)), timeout)
 
-    def _exchange(self, filename: str, data: bytes, schema: Schema, limits: ParseLimits,
-                  timeout: float) -> list[ParsedReport]:
+    def read_mail(self, raw: bytes, own_addresses: set[str], timeout: float) -> tuple[IncomingMail, Screening | None]:
+        """A mail read and screened (``read_message``, ``screen``), or ParseError as ``parse``."""
+        with self._turn:
+            return self._exchange("a mail", ("mail", (raw, own_addresses)), timeout)
+
+    def _exchange(self, filename: str, request: tuple[str, tuple], timeout: float):
         conn = self._start()
         try:
-            conn.send((filename, data, schema, limits))
+            conn.send(request)
             if not conn.poll(timeout):
                 raise ParseError("timeout", f"{filename}: no result after {timeout:g} s")
             status, payload, rss_mib = conn.recv()
@@ -229,21 +267,23 @@ def _serve(conn: Connection) -> None:
         signal.signal(stop_signal, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
+    tasks = {"file": parse_attachment, "mail": _read_for_robot}
     while True:
         try:
-            filename, data, schema, limits = conn.recv()
+            task, arguments = conn.recv()
         except (EOFError, OSError):
             return
+        what = arguments[0] if task == "file" else "a mail"
         try:
-            answer: tuple = ("ok", parse_attachment(filename, data, schema, limits))
+            answer: tuple = ("ok", tasks[task](*arguments))
         except ParseError as exc:
             answer = ("error", (exc.reason, exc.detail))
         except MemoryError:
-            answer = ("error", ("limits", f"{filename}: more memory than the worker may use"))
+            answer = ("error", ("limits", f"{what}: more memory than the worker may use"))
         except Exception as exc:  # a parser bug must not lose the message
-            logging.getLogger(__name__).exception("parser crashed on %s", filename)
+            logging.getLogger(__name__).exception("parser crashed on %s", what)
             answer = ("error", ("corrupt", f"{type(exc).__name__}: {exc}"))
-        del data
+        del arguments
         conn.send((*answer, peak_rss_mib()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import pickle
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -209,3 +210,16 @@ JUNK_PIECES = [
 @given(st.lists(st.sampled_from(JUNK_PIECES), max_size=40))
 def test_reading_and_screening_never_raise_on_mangled_mime(pieces: list[bytes]) -> None:
     screen(read_message(b"".join(pieces)), {"robot@school.example"})
+
+
+def test_a_mail_sent_to_another_process_is_parsed_again_there_when_asked() -> None:
+    """The parse worker reads mail for the robot: the parsed message does not travel (its header
+    classes cannot be pickled), the fields do, and the message is parsed again if asked for."""
+    raw = (b"From: =?utf-8?b?VHLGsOG7nW5nIFRIUFQgQQ==?= <thpt.a@school.example>\r\n"
+           b"Subject: =?utf-8?b?QsOhbyBjw6FvIDYgdGjDoW5n?=\r\nMessage-ID: <abc@school.example>\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nK\xc3\xadnh g\xe1\xbb\xadi\r\n")
+    mail = read_message(raw)
+    copy = pickle.loads(pickle.dumps(mail))
+    assert copy == mail and copy.raw == raw
+    assert copy.headers is not mail.headers
+    assert copy.headers["Subject"] == mail.headers["Subject"] == "Báo cáo 6 tháng"

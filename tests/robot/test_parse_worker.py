@@ -1,16 +1,21 @@
-"""The parse worker: a file that takes too long is cut off, and the next file is read normally."""
+"""The parse worker: a file that takes too long is cut off, and the next file is read normally;
+a mail it reads for the robot is the mail the robot would have read itself."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from mailer.incoming import read_message
+from mailer.screening import screen
 from parsers.limits import ParseLimits
 from parsers.report import ParseError
-from robot.parsing import ParseWorker
+from robot.parsing import ParseWorker, read_mail
 from tests.filling import filled_xlsx
 from tests.hostile_files import rows_after_table
 from tests.robot.conftest import COMPLETE
-from tests.robotenv import SHIPPED_CONFIG
+from tests.robotenv import SHIPPED_CONFIG, mail
 from robot.config import load_config
 
 
@@ -41,3 +46,40 @@ def test_parse_error_comes_back_with_its_reason():
         assert caught.value.reason == "corrupt"
     finally:
         worker.stop()
+
+
+def test_a_mail_read_in_the_worker_is_the_mail_read_here():
+    """GIVEN mails carrying a file (a report, an out-of-office reply and a bounce returning it)
+    WHEN the worker reads them THEN the robot gets what reading them in its own process gives,
+    screening included, without the mail's bytes sent back; the parsed message when it asks."""
+    config = load_config(SHIPPED_CONFIG)
+    report = filled_xlsx(config.schema(), "thpt", COMPLETE)
+    own = {config.mailbox.address}
+    mails = [
+        mail("thpt.a@school.example", "Báo cáo năm 2026", [("Báo cáo năm.xlsx", report)]),
+        mail("thpt.a@school.example", "Trả lời tự động: Báo cáo năm 2026", [("bc.xlsx", report)],
+             headers={"Auto-Submitted": "auto-replied"}),
+        mail("MAILER-DAEMON@school.example", "Undelivered Mail Returned to Sender", [("bc.xlsx", report)],
+             headers={"Return-Path": "<>"}),
+    ]
+    worker = ParseWorker()
+    try:
+        answers = [worker.read_mail(raw, own, timeout=30) for raw in mails]
+    finally:
+        worker.stop()
+    for raw, (read, screening) in zip(mails, answers):
+        here = read_message(raw)
+        assert read.raw == b""
+        assert dataclasses.replace(read, raw=raw) == here
+        assert screening == screen(here, own)
+        assert dataclasses.replace(read, raw=raw).headers["Message-ID"] == here.message_id
+    assert answers[0][1] is None and answers[1][1] is not None and answers[2][1] is not None
+    assert [a.filename for a in answers[0][0].attachments] == ["Báo cáo năm.xlsx"]
+
+
+def test_the_robot_keeps_its_own_bytes_of_a_mail_the_worker_read():
+    config = load_config(SHIPPED_CONFIG)
+    raw = mail("thpt.a@school.example", "Báo cáo", [("bc.xlsx", filled_xlsx(config.schema(), "thpt", COMPLETE))])
+    read, screening, refused = read_mail(config, raw)
+    assert read.raw is raw and screening is None and refused == []
+    assert read == read_message(raw)
