@@ -28,7 +28,7 @@ from robot.config import Config, StaffMember, Unit
 from robot.decide import Decision, Facts, decide
 from robot.outbox import Thread, enqueue
 from robot.answers import completed_report
-from robot.parsing import read_attachments, read_body, read_mail
+from robot.parsing import FileRead, read_attachments, read_body, read_mail
 from robot.periods import Period
 from robot.relevance import keyword_pattern, names_report, reads_as_report
 from robot.report_filing import filing_of, report_period
@@ -101,6 +101,8 @@ class Intake:
     unit: Unit | None = None
     reports: list[ParsedReport] = field(default_factory=list)  # documents that read as the report
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason code)
+    # What the worker read of the files with the mail (the only programme's indicators), by id().
+    files_read: dict[int, FileRead] = field(default_factory=dict)
     names_report: bool = False
     may_answer: bool = False  # a reply without documents: perhaps "05: 755" lines a notice asked for
     programme: Config | None = None  # the config view of the programme the mail is about
@@ -133,9 +135,9 @@ def read(config: Config, raw: RawMail, mode: Mode = LIVE) -> Intake:
         path, digest = None, content_hash(raw.raw)
     else:
         path, digest = archive_raw(config.archive_dir, raw.raw)
-    mail, screening, too_large = read_mail(config, raw.raw)
+    mail, screening, too_large, files = read_mail(config, raw.raw)
     intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, screening=screening,
-                    unreadable=too_large)
+                    unreadable=too_large, files_read={id(mail.attachments[i]): read for i, read in files.items()})
     _read(config, intake)
     return intake
 
@@ -214,7 +216,7 @@ def _read(config: Config, intake: Intake) -> None:
     files = [a for a in _files(mail) if a.filename not in refused]
 
     def read_with(view: Config) -> tuple[list[ParsedReport], list[tuple[str, str]]]:
-        found, failures = read_attachments(view, files)
+        found, failures = read_attachments(view, files, intake.files_read if view is config.programme_views[0] else None)
         if not found:
             body = read_body(view, mail)
             found = [body] if body is not None else []

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import NamedTuple
 
 from mailer.incoming import Attachment, IncomingMail, read_message
 from mailer.screening import Screening, screen
@@ -53,6 +54,7 @@ WORKER_ADDRESS_SPACE = 1024 * 1024 * 1024  # past this a parse fails with Memory
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # A report typed into the mail body has several figures; a cover letter may name one by chance.
 MIN_BODY_FIELDS = 3
+MAIL_FILES_TIMED = 4  # a mail read with its files has the time of this many files at most
 # Base64 makes an attachment a third larger; a mail past this holds a file past the limit.
 _MIME_OVERHEAD = 1.4
 _PART_HEADER = re.compile(rb"^Content-(?:Disposition|Type):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
@@ -92,9 +94,23 @@ def _read_roots(files: tuple[tuple[Path, int | None, int | None], ...]) -> tuple
     return tuple(roots)
 
 
-def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, Screening | None, list[tuple[str, str]]]:
-    """The message, what screening makes of it, and its files refused as too large when the
-    whole mail is past the limit.
+# What the worker made of one file: ("ok", the documents read) or ("error", (reason, detail)).
+FileRead = tuple[str, object]
+
+
+class MailRead(NamedTuple):
+    """A mail as read: the message, what screening makes of it, its files refused as too large
+    (a mail past the limit), and what the worker already read of its files (by their position
+    in ``mail.attachments``) with the indicators of the only programme, when there is one."""
+
+    mail: IncomingMail
+    screening: Screening | None
+    refused: list[tuple[str, str]]
+    files: dict[int, FileRead]
+
+
+def read_mail(config: Config, raw: bytes) -> MailRead:
+    """The mail, read in the parse worker with its files when it carries any.
 
     Python's MIME parser holds several copies of a message while decoding it (a 40 MB mail
     costs about 200 MB), so a mail too large to hold a readable file is read for its headers
@@ -102,7 +118,7 @@ def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, Screening | Non
     """
     own = {config.mailbox.address}
     if len(raw) <= _MIME_OVERHEAD * parse_limits(config).max_bytes + 1024 * 1024:
-        return *_read_whole(config, raw, own), []
+        return _read_whole(config, raw, own)
     end = raw.find(b"\r\n\r\n")
     head = raw[: end if end >= 0 else raw.find(b"\n\n")]  # slicing, not partition: no copy of the body
     names = list(dict.fromkeys(name for name in map(_part_filename, _PART_HEADER.findall(raw)) if name))
@@ -111,21 +127,27 @@ def read_mail(config: Config, raw: bytes) -> tuple[IncomingMail, Screening | Non
         read_message(head + b"\r\n\r\n"),
         attachments=[Attachment(name, "application/octet-stream", b"") for name in names],
     )
-    return mail, screen(mail, own), [(name, "too_large") for name in names]
+    return MailRead(mail, screen(mail, own), [(name, "too_large") for name in names], {})
 
 
-def _read_whole(config: Config, raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
-    """A mail that carries a file is read in the parse worker, where its files are parsed next:
-    the MIME parser walks every line of a file's base64 in Python, and the worker has a core to
-    spare while this process records the mail before it. Other mail is read here."""
+def _read_whole(config: Config, raw: bytes, own: set[str]) -> MailRead:
+    """A mail that carries a file is read in the parse worker, and its files with it when the
+    robot has one programme (with several, the mail's words choose whose indicators to read
+    them with): the MIME parser walks every line of a file's base64 in Python, and the worker
+    has a core to spare while this process records the mail before. One exchange a mail keeps
+    the worker busy. Other mail is read here."""
     if _NAMED_PART.search(raw) is None:
-        return _read_and_screen(raw, own)
+        return MailRead(*_read_and_screen(raw, own), [], {})
+    views = config.programme_views
+    schema = views[0].schema() if len(views) == 1 else None
+    limits = parse_limits(config)
+    timeout = config.limits.parse_timeout_seconds
     try:
-        mail, screening = shared_worker().read_mail(raw, own, config.limits.parse_timeout_seconds)
-    except ParseError as exc:  # the worker died or overran on it: read as before, here
+        mail, screening, files = shared_worker().read_mail(raw, own, schema, limits, timeout)
+    except ParseError as exc:  # the worker died or overran on it: read as before, each file on its own
         log.warning("mail read in the robot's process, the parse worker could not: %s", exc)
-        return _read_and_screen(raw, own)
-    return dataclasses.replace(mail, raw=raw), screening  # the bytes this process holds, not a copy
+        return MailRead(*_read_and_screen(raw, own), [], {})
+    return MailRead(dataclasses.replace(mail, raw=raw), screening, [], files)  # the bytes this process holds
 
 
 def _read_and_screen(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
@@ -133,10 +155,21 @@ def _read_and_screen(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening
     return mail, screen(mail, own)
 
 
-def _read_for_robot(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
-    """In the worker: the mail without its bytes, which the robot has (the answer is pickled)."""
+def _read_for_robot(raw: bytes, own: set[str], schema: Schema | None,
+                    limits: ParseLimits) -> tuple[IncomingMail, Screening | None, dict[int, FileRead]]:
+    """In the worker: the mail without its bytes, which the robot has (the answer is pickled),
+    and its files read with ``schema`` unless screening leaves nothing to file."""
+    from parsers.registry import parse_attachment
+
     mail, screening = _read_and_screen(raw, own)
-    return dataclasses.replace(mail, raw=b"", _parsed=None), screening
+    files: dict[int, FileRead] = {}
+    if schema is not None and (screening is None or screening.fileable):
+        for index, attachment in enumerate(mail.attachments):
+            if attachment.inline or len(attachment.data) > limits.max_bytes:
+                continue
+            files[index] = _answer(attachment.filename, parse_attachment, attachment.filename,
+                                   attachment.data, schema, limits)
+    return dataclasses.replace(mail, raw=b"", _parsed=None), screening, files
 
 
 def _part_filename(header: bytes) -> str | None:
@@ -171,10 +204,15 @@ class ParseWorker:
         with self._turn:
             return self._exchange(filename, ("file", (filename, data, schema, limits)), timeout)
 
-    def read_mail(self, raw: bytes, own_addresses: set[str], timeout: float) -> tuple[IncomingMail, Screening | None]:
-        """A mail read and screened (``read_message``, ``screen``), or ParseError as ``parse``."""
+    def read_mail(self, raw: bytes, own_addresses: set[str], schema: Schema | None, limits: ParseLimits,
+                  timeout: float) -> tuple[IncomingMail, Screening | None, dict[int, FileRead]]:
+        """A mail read and screened (``read_message``, ``screen``), and its files read with
+        ``schema`` (each within ``timeout``), or ParseError as ``parse``."""
         with self._turn:
-            return self._exchange("a mail", ("mail", (raw, own_addresses)), timeout)
+            # The mail and up to MAIL_FILES_TIMED files each get ``timeout``; a mail that needs
+            # more is read again file by file (read_mail), each with its own.
+            files = min(len(_PART_HEADER.findall(raw)), MAIL_FILES_TIMED) if schema is not None else 0
+            return self._exchange("a mail", ("mail", (raw, own_addresses, schema, limits)), timeout * (1 + files))
 
     def _exchange(self, filename: str, request: tuple[str, tuple], timeout: float):
         conn = self._start()
@@ -273,18 +311,22 @@ def _serve(conn: Connection) -> None:
             task, arguments = conn.recv()
         except (EOFError, OSError):
             return
-        what = arguments[0] if task == "file" else "a mail"
-        try:
-            answer: tuple = ("ok", tasks[task](*arguments))
-        except ParseError as exc:
-            answer = ("error", (exc.reason, exc.detail))
-        except MemoryError:
-            answer = ("error", ("limits", f"{what}: more memory than the worker may use"))
-        except Exception as exc:  # a parser bug must not lose the message
-            logging.getLogger(__name__).exception("parser crashed on %s", what)
-            answer = ("error", ("corrupt", f"{type(exc).__name__}: {exc}"))
+        answer = _answer(arguments[0] if task == "file" else "a mail", tasks[task], *arguments)
         del arguments
         conn.send((*answer, peak_rss_mib()))
+
+
+def _answer(what: str, task, *arguments) -> FileRead:
+    """In the worker: ("ok", what the task returned) or ("error", (reason code, detail))."""
+    try:
+        return "ok", task(*arguments)
+    except ParseError as exc:
+        return "error", (exc.reason, exc.detail)
+    except MemoryError:
+        return "error", ("limits", f"{what}: more memory than the worker may use")
+    except Exception as exc:  # a parser bug must not lose the message
+        logging.getLogger(__name__).exception("parser crashed on %s", what)
+        return "error", ("corrupt", f"{type(exc).__name__}: {exc}")
 
 
 _SHARED: list[ParseWorker] = []
@@ -302,26 +344,40 @@ def shared_worker() -> ParseWorker:
 
 
 def read_attachments(
-    config: Config, attachments: list[Attachment]
+    config: Config, attachments: list[Attachment], read: dict[int, FileRead] | None = None
 ) -> tuple[list[ParsedReport], list[tuple[str, str]]]:
-    """Reports found in the attachments, and (file name, reason code) for each unreadable file."""
+    """Reports found in the attachments, and (file name, reason code) for each unreadable file.
+
+    ``read``: what the worker already read of some of them with this programme's indicators,
+    by ``id()`` of the attachment (``MailRead.files``, keyed again by the caller).
+    """
     schema, limits = config.schema(), parse_limits(config)
     reports: list[ParsedReport] = []
     failures: list[tuple[str, str]] = []
     for attachment in attachments:
         started = time.perf_counter()
+        done = (read or {}).get(id(attachment))
         try:
             if len(attachment.data) > limits.max_bytes:  # not worth sending to the worker
                 raise ParseError("too_large", f"{len(attachment.data)} bytes")
-            found = shared_worker().parse(attachment.filename, attachment.data, schema, limits,
-                                          config.limits.parse_timeout_seconds)
+            if done is None:
+                found = shared_worker().parse(attachment.filename, attachment.data, schema, limits,
+                                              config.limits.parse_timeout_seconds)
+            elif done[0] == "ok":
+                found = done[1]
+            else:
+                raise ParseError(*done[1])
         except ParseError as exc:
             log.info("%s unreadable after %.0f ms: %s", attachment.filename,
                      1000 * (time.perf_counter() - started), exc)
             failures.append((attachment.filename, exc.reason))
             continue
-        log.info("%s parsed in %.0f ms (parse worker peak RSS %d MiB)", attachment.filename,
-                 1000 * (time.perf_counter() - started), shared_worker().peak_rss_mib)
+        if done is None:
+            log.info("%s parsed in %.0f ms (parse worker peak RSS %d MiB)", attachment.filename,
+                     1000 * (time.perf_counter() - started), shared_worker().peak_rss_mib)
+        else:
+            log.info("%s parsed with its mail (parse worker peak RSS %d MiB)", attachment.filename,
+                     shared_worker().peak_rss_mib)
         reports += [report for report in found if report.is_report]
     return reports, failures
 

@@ -11,7 +11,7 @@ from mailer.incoming import read_message
 from mailer.screening import screen
 from parsers.limits import ParseLimits
 from parsers.report import ParseError
-from robot.parsing import ParseWorker, read_mail
+from robot.parsing import ParseWorker, read_attachments, read_mail
 from tests.filling import filled_xlsx
 from tests.hostile_files import rows_after_table
 from tests.robot.conftest import COMPLETE
@@ -64,22 +64,47 @@ def test_a_mail_read_in_the_worker_is_the_mail_read_here():
     ]
     worker = ParseWorker()
     try:
-        answers = [worker.read_mail(raw, own, timeout=30) for raw in mails]
+        answers = [worker.read_mail(raw, own, config.schema(), ParseLimits(), timeout=30) for raw in mails]
     finally:
         worker.stop()
-    for raw, (read, screening) in zip(mails, answers):
+    for raw, (read, screening, _) in zip(mails, answers):
         here = read_message(raw)
         assert read.raw == b""
         assert dataclasses.replace(read, raw=raw) == here
         assert screening == screen(here, own)
         assert dataclasses.replace(read, raw=raw).headers["Message-ID"] == here.message_id
-    assert answers[0][1] is None and answers[1][1] is not None and answers[2][1] is not None
-    assert [a.filename for a in answers[0][0].attachments] == ["Báo cáo năm.xlsx"]
+    (report, none, _), (_, auto_reply, _), (_, bounce, returned) = answers
+    assert none is None and auto_reply is not None and bounce is not None and not bounce.fileable
+    assert [a.filename for a in report.attachments] == ["Báo cáo năm.xlsx"]
+    assert returned == {}  # nothing is filed from a bounce: its files are not read
 
 
-def test_the_robot_keeps_its_own_bytes_of_a_mail_the_worker_read():
+def test_a_mail_is_read_with_its_files_and_the_robot_keeps_its_own_bytes():
+    """GIVEN a report mail of a robot with one programme WHEN it is read THEN its file comes
+    back read with the mail, and the robot holds its own bytes of the mail, not a copy."""
     config = load_config(SHIPPED_CONFIG)
-    raw = mail("thpt.a@school.example", "Báo cáo", [("bc.xlsx", filled_xlsx(config.schema(), "thpt", COMPLETE))])
-    read, screening, refused = read_mail(config, raw)
+    raw = mail("thpt.a@school.example", "Báo cáo", [("bc.xlsx", filled_xlsx(config.schema(), "thpt", COMPLETE)),
+                                                   ("hỏng.xlsx", b"PK\x03\x04 broken")])
+    read, screening, refused, files = read_mail(config, raw)
     assert read.raw is raw and screening is None and refused == []
     assert read == read_message(raw)
+    (status, [found]), (failed, (reason, _)) = files[0], files[1]
+    assert status == "ok" and found.values["so_hssv_duoc_tt"].value == 1250
+    assert failed == "error" and reason == "corrupt"
+
+
+def test_a_mail_whose_files_overrun_is_read_again_file_by_file(caplog):
+    """GIVEN a report mail with a file that takes far longer than the time limit WHEN it is read
+    THEN the worker's answer is given up, the mail is read in the robot's process, nothing of its
+    files counts as read, AND read on its own the slow file is 'timeout'."""
+    shipped = load_config(SHIPPED_CONFIG)
+    config = shipped.model_copy(update={"limits": shipped.limits.model_copy(update={"parse_timeout_seconds": 0.05})})
+    report = filled_xlsx(config.schema(), "thpt", COMPLETE)
+    raw = mail("thpt.a@school.example", "Báo cáo", [("slow.xlsx", rows_after_table(report)), ("bc.xlsx", report)])
+    read, screening, refused, files = read_mail(config, raw)
+    assert files == {} and read == read_message(raw) and screening is None and refused == []
+    assert "the parse worker could not" in caplog.text
+    slow, quick = read.attachments
+    assert read_attachments(config, [slow]) == ([], [("slow.xlsx", "timeout")])
+    found, failures = read_attachments(shipped, [quick])  # a new worker's start is past 0.05 s
+    assert failures == [] and [r.filename for r in found] == ["bc.xlsx"]
