@@ -128,8 +128,8 @@ def process(config: Config, engine: Engine, raw: RawMail, mailbox: str, now: dt.
 def read(config: Config, raw: RawMail, mode: Mode = LIVE) -> Intake:
     """Archive the message and read it (screening, sender, documents): no store, no network.
 
-    Separate from the rest so a poll can read the next message (its files in the parse worker,
-    on the other core) while it records this one.
+    Separate from the rest so a poll can read the next message (a mail that carries files, and
+    its files, in the parse worker on the other core) while it records this one.
     """
     if mode.dry_run:
         path, digest = None, content_hash(raw.raw)
