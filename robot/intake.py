@@ -137,7 +137,7 @@ def read(config: Config, raw: RawMail, mode: Mode = LIVE) -> Intake:
         path, digest = archive_raw(config.archive_dir, raw.raw)
     mail, screening, too_large, files = read_mail(config, raw.raw)
     intake = Intake(raw=raw, mail=mail, archive_path=path, sha256=digest, screening=screening,
-                    unreadable=too_large, files_read={id(mail.attachments[i]): read for i, read in files.items()})
+                    unreadable=too_large, files_read=files)
     _read(config, intake)
     return intake
 

@@ -100,8 +100,8 @@ FileRead = tuple[str, object]
 
 class MailRead(NamedTuple):
     """A mail as read: the message, what screening makes of it, its files refused as too large
-    (a mail past the limit), and what the worker already read of its files (by their position
-    in ``mail.attachments``) with the indicators of the only programme, when there is one."""
+    (a mail past the limit), and what the worker already read of its files (by ``id()`` of the
+    attachment in ``mail.attachments``) with the indicators of the only programme, when there is one."""
 
     mail: IncomingMail
     screening: Screening | None
@@ -116,9 +116,9 @@ def read_mail(config: Config, raw: bytes) -> MailRead:
     costs about 200 MB), so a mail too large to hold a readable file is read for its headers
     and its file names only, and every file in it is answered as too large.
     """
-    own = {config.mailbox.address}
-    if len(raw) <= _MIME_OVERHEAD * parse_limits(config).max_bytes + 1024 * 1024:
-        return _read_whole(config, raw, own)
+    own, limits = {config.mailbox.address}, parse_limits(config)
+    if len(raw) <= _MIME_OVERHEAD * limits.max_bytes + 1024 * 1024:
+        return _read_whole(config, raw, own, limits)
     end = raw.find(b"\r\n\r\n")
     head = raw[: end if end >= 0 else raw.find(b"\n\n")]  # slicing, not partition: no copy of the body
     names = list(dict.fromkeys(name for name in map(_part_filename, _PART_HEADER.findall(raw)) if name))
@@ -130,7 +130,7 @@ def read_mail(config: Config, raw: bytes) -> MailRead:
     return MailRead(mail, screen(mail, own), [(name, "too_large") for name in names], {})
 
 
-def _read_whole(config: Config, raw: bytes, own: set[str]) -> MailRead:
+def _read_whole(config: Config, raw: bytes, own: set[str], limits: ParseLimits) -> MailRead:
     """A mail that carries a file is read in the parse worker, and its files with it when the
     robot has one programme (with several, the mail's words choose whose indicators to read
     them with): the MIME parser walks every line of a file's base64 in Python, and the worker
@@ -140,14 +140,14 @@ def _read_whole(config: Config, raw: bytes, own: set[str]) -> MailRead:
         return MailRead(*_read_and_screen(raw, own), [], {})
     views = config.programme_views
     schema = views[0].schema() if len(views) == 1 else None
-    limits = parse_limits(config)
     timeout = config.limits.parse_timeout_seconds
     try:
         mail, screening, files = shared_worker().read_mail(raw, own, schema, limits, timeout)
     except ParseError as exc:  # the worker died or overran on it: read as before, each file on its own
         log.warning("mail read in the robot's process, the parse worker could not: %s", exc)
         return MailRead(*_read_and_screen(raw, own), [], {})
-    return MailRead(dataclasses.replace(mail, raw=raw), screening, [], files)  # the bytes this process holds
+    by_file = {id(mail.attachments[index]): read for index, read in files.items()}  # ids do not travel
+    return MailRead(dataclasses.replace(mail, raw=raw), screening, [], by_file)  # the bytes this process holds
 
 
 def _read_and_screen(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening | None]:
@@ -158,7 +158,8 @@ def _read_and_screen(raw: bytes, own: set[str]) -> tuple[IncomingMail, Screening
 def _read_for_robot(raw: bytes, own: set[str], schema: Schema | None,
                     limits: ParseLimits) -> tuple[IncomingMail, Screening | None, dict[int, FileRead]]:
     """In the worker: the mail without its bytes, which the robot has (the answer is pickled),
-    and its files read with ``schema`` unless screening leaves nothing to file."""
+    and its files read with ``schema`` unless screening leaves nothing to file, by their
+    position in ``mail.attachments``."""
     from parsers.registry import parse_attachment
 
     mail, screening = _read_and_screen(raw, own)
@@ -169,7 +170,7 @@ def _read_for_robot(raw: bytes, own: set[str], schema: Schema | None,
                 continue
             files[index] = _answer(attachment.filename, parse_attachment, attachment.filename,
                                    attachment.data, schema, limits)
-    return dataclasses.replace(mail, raw=b"", _parsed=None), screening, files
+    return dataclasses.replace(mail, raw=b""), screening, files
 
 
 def _part_filename(header: bytes) -> str | None:
@@ -214,23 +215,23 @@ class ParseWorker:
             files = min(len(_PART_HEADER.findall(raw)), MAIL_FILES_TIMED) if schema is not None else 0
             return self._exchange("a mail", ("mail", (raw, own_addresses, schema, limits)), timeout * (1 + files))
 
-    def _exchange(self, filename: str, request: tuple[str, tuple], timeout: float):
+    def _exchange(self, what: str, request: tuple[str, tuple], timeout: float):
         conn = self._start()
         try:
             conn.send(request)
             if not conn.poll(timeout):
-                raise ParseError("timeout", f"{filename}: no result after {timeout:g} s")
+                raise ParseError("timeout", f"{what}: no result after {timeout:g} s")
             status, payload, rss_mib = conn.recv()
         except (EOFError, OSError) as exc:
             self._kill()
             if self._interrupted:
-                raise StopRequested(filename) from None
-            raise ParseError("limits", f"{filename}: the parser process died ({exc})") from None
+                raise StopRequested(what) from None
+            raise ParseError("limits", f"{what}: the parser process died ({exc})") from None
         except BaseException:  # a timeout, or Ctrl-C in `robot poll`: the worker may still be busy
             self._kill()
             raise
         if self._interrupted:
-            raise StopRequested(filename)
+            raise StopRequested(what)
         self.peak_rss_mib = max(self.peak_rss_mib, rss_mib)
         if status == "ok":
             return payload
@@ -349,7 +350,7 @@ def read_attachments(
     """Reports found in the attachments, and (file name, reason code) for each unreadable file.
 
     ``read``: what the worker already read of some of them with this programme's indicators,
-    by ``id()`` of the attachment (``MailRead.files``, keyed again by the caller).
+    by ``id()`` of the attachment (``MailRead.files``).
     """
     schema, limits = config.schema(), parse_limits(config)
     reports: list[ParsedReport] = []

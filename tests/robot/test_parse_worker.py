@@ -88,7 +88,7 @@ def test_a_mail_is_read_with_its_files_and_the_robot_keeps_its_own_bytes():
     read, screening, refused, files = read_mail(config, raw)
     assert read.raw is raw and screening is None and refused == []
     assert read == read_message(raw)
-    (status, [found]), (failed, (reason, _)) = files[0], files[1]
+    (status, [found]), (failed, (reason, _)) = (files[id(attachment)] for attachment in read.attachments)
     assert status == "ok" and found.values["so_hssv_duoc_tt"].value == 1250
     assert failed == "error" and reason == "corrupt"
 
